@@ -1,0 +1,46 @@
+# Two commands: `make book` builds the book, `make test` runs every test (what CI runs).
+# Both create the virtual environment (.venv) from requirements.txt on first use.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HTML   := _build/html
+PORT   ?= 8000
+# Strict: warnings are errors, nitpicky cross-references, keep going to report every problem.
+STRICT := --warningiserror --nitpick --keep-going
+
+.PHONY: book test serve student notebooks lint clean help
+
+help:
+	@echo "make book      build the HTML book into $(HTML) (creates .venv on first use)"
+	@echo "make test      lint, strict book build, unit tests, every chapter under nbval, browser tests"
+	@echo "make serve     serve $(HTML) on http://127.0.0.1:$(PORT)"
+	@echo "make clean     remove _build (keeps .venv)"
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@touch $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build .
+	@echo "Open $(abspath $(HTML))/index.html, or run 'make serve'."
+
+serve: $(STAMP)
+	@test -f $(HTML)/index.html || $(MAKE) book
+	@echo "Serving the book on http://127.0.0.1:$(PORT) (Ctrl-C to stop)"
+	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory $(HTML)
+
+lint: $(STAMP)
+	$(BIN)/python -m pre_commit run --all-files --show-diff-on-failure
+
+test: $(STAMP)
+	scripts/ensure-chromium
+	$(MAKE) lint
+	$(BIN)/jupyter-book build . $(STRICT)
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf _build

@@ -1,0 +1,87 @@
+"""Collect the book's chapters for nbval, straight from their MyST Markdown sources.
+
+nbval only collects ``*.ipynb``. Chapters are jupytext ``.md`` notebooks with no stored outputs, so
+this hook hands nbval every chapter listed in ``_toc.yml``, read in memory with ``jupytext`` (no
+converted copies on disk), and runs it in lax mode: a cell passes when it runs without error, and a
+chapter's correctness comes from its own ``assert`` cells.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jupytext
+import nbval.plugin
+import pytest
+import yaml
+from nbval.plugin import IPyNbFile
+
+ROOT = Path(__file__).resolve().parent
+
+
+def toc_files(toc_path: Path = ROOT / "_toc.yml") -> list[Path]:
+    """Every document listed in a Jupyter Book ``_toc.yml``, in order, as paths to ``.md`` files."""
+    toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
+    found: list[Path] = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key in ("root", "file"):
+                if key in node:
+                    found.append(toc_path.parent / f"{node[key]}.md")
+            for value in node.values():
+                if isinstance(value, (list, dict)):
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(toc)
+    return found
+
+
+def is_notebook(path: Path) -> bool:
+    """A MyST notebook has jupytext front matter with a kernelspec."""
+    text = path.read_text(encoding="utf-8")
+    return text.startswith("---") and "kernelspec:" in text.split("\n---", 2)[0]
+
+
+class MystNotebook(IPyNbFile):
+    """nbval's notebook collector, reading a jupytext MyST ``.md`` file instead of an ``.ipynb``."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.compare_outputs = False  # .md notebooks store no outputs: run, don't compare
+
+    def collect(self):
+        # IPyNbFile.collect() reads self.path with nbformat; hand it the jupytext conversion instead.
+        # pytest consumes collect() in one go, so the patch is in place only while this file collects.
+        notebook = jupytext.read(self.path)
+        real_read = nbval.plugin.nbformat.read
+        nbval.plugin.nbformat.read = lambda *args, **kwargs: notebook
+        try:
+            yield from super().collect()
+        finally:
+            nbval.plugin.nbformat.read = real_read
+
+
+def pytest_collect_file(file_path: Path, parent):
+    if file_path.suffix != ".md" or parent.config.getoption("--no-chapters"):
+        return None
+    chapters = {p.resolve() for p in toc_files() if p.exists() and is_notebook(p)}
+    if file_path.resolve() in chapters:
+        return MystNotebook.from_parent(parent, path=file_path)
+    return None
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--no-chapters",
+        action="store_true",
+        help="do not execute the book's chapters with nbval (unit tests only)",
+    )
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return ROOT

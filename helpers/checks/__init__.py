@@ -1,0 +1,26 @@
+"""Self-checks for exercises: each takes a student's answer and replies with a hint, never the answer.
+
+One module per chapter topic; this package re-exports every check lazily, so a chapter writes
+``helpers.checks.check_output_size(answer, ...)``.
+"""
+
+from importlib import import_module
+
+from ._core import Feedback
+
+# check name -> topic module. Each chapter's engineer adds the names of their module here.
+_CHECKS: dict[str, str] = {}
+
+__all__ = ["Feedback", *sorted(_CHECKS)]
+
+
+def __getattr__(name):
+    if name in _CHECKS:
+        value = getattr(import_module(f"{__name__}.{_CHECKS[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'helpers.checks' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_CHECKS))
