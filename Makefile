@@ -34,13 +34,13 @@ serve: $(STAMP)
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory $(HTML)
 
 lint: $(STAMP)
-	$(BIN)/python -m pre_commit run --all-files --show-diff-on-failure
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/pre-commit run --all-files --show-diff-on-failure
 
 test: $(STAMP)
 	scripts/ensure-chromium
 	$(MAKE) lint
 	$(BIN)/jupyter-book build . $(STRICT)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 clean:
 	rm -rf _build

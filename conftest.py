@@ -54,8 +54,8 @@ class MystNotebook(IPyNbFile):
         self.compare_outputs = False  # .md notebooks store no outputs: run, don't compare
 
     def collect(self):
-        # IPyNbFile.collect() reads self.path with nbformat; hand it the jupytext conversion instead.
-        # pytest consumes collect() in one go, so the patch is in place only while this file collects.
+        # IPyNbFile.collect() reads self.path with nbformat: hand it jupytext's conversion instead.
+        # pytest consumes collect() in one go, so the patch holds only while this file collects.
         notebook = jupytext.read(self.path)
         real_read = nbval.plugin.nbformat.read
         nbval.plugin.nbformat.read = lambda *args, **kwargs: notebook
@@ -65,11 +65,24 @@ class MystNotebook(IPyNbFile):
             nbval.plugin.nbformat.read = real_read
 
 
+_CHAPTERS = pytest.StashKey[frozenset]()
+
+
+def chapter_paths(config) -> frozenset:
+    """The MyST notebooks listed in the ``_toc.yml`` at pytest's rootdir (read once per run)."""
+    if _CHAPTERS not in config.stash:
+        toc = Path(config.rootpath) / "_toc.yml"
+        listed = toc_files(toc) if toc.exists() else []
+        config.stash[_CHAPTERS] = frozenset(
+            p.resolve() for p in listed if p.exists() and is_notebook(p)
+        )
+    return config.stash[_CHAPTERS]
+
+
 def pytest_collect_file(file_path: Path, parent):
     if file_path.suffix != ".md" or parent.config.getoption("--no-chapters"):
         return None
-    chapters = {p.resolve() for p in toc_files() if p.exists() and is_notebook(p)}
-    if file_path.resolve() in chapters:
+    if file_path.resolve() in chapter_paths(parent.config):
         return MystNotebook.from_parent(parent, path=file_path)
     return None
 

@@ -1,0 +1,79 @@
+"""The project's promises about its setup: one exact pin list, CPU-only torch everywhere, the two
+README commands, CI calling exactly the test command, and no launch button to a broken page."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+CPU_INDEX = "https://download.pytorch.org/whl/cpu"
+
+
+def load(path: str):
+    return yaml.safe_load((ROOT / path).read_text(encoding="utf-8"))
+
+
+def requirement_lines() -> list[str]:
+    lines = (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+def test_requirements_pin_everything_exactly():
+    lines = requirement_lines()
+    assert "-e ." in lines, "helpers must be installed from the requirements (-e .)"
+    loose = [line for line in lines if line != "-e ." and not re.fullmatch(r"[\w.\-]+==[\w.]+", line)]
+    assert not loose, f"not exact pins: {loose}"
+    pins = dict(line.split("==") for line in lines if "==" in line)
+    pins = {name.lower().replace("_", "-"): version for name, version in pins.items()}
+    assert pins["torch"] == "2.13.0"
+    assert pins["jupyter-book"].startswith("1.")
+    for needed in ("jupytext", "numpy", "matplotlib", "ipywidgets", "nbval", "playwright"):
+        assert needed in pins, f"{needed} is not pinned"
+
+
+def test_readme_opens_with_the_two_commands_and_ci_runs_the_test_command():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    top = readme[: readme.index("## Two commands") + 400]
+    assert "make book" in top and "make test" in top
+    ci = (ROOT / ".ci/run").read_text(encoding="utf-8")
+    commands = [line for line in ci.splitlines() if line and not line.startswith(("#", "set ", "cd "))]
+    assert commands == ["make test"]
+
+
+def test_workflows_run_the_test_command_and_deploy_with_least_privilege():
+    test = load(".github/workflows/test.yml")
+    steps = test["jobs"]["test"]["steps"]
+    assert any(step.get("run") == "make test" for step in steps)
+    assert test["permissions"] == {"contents": "read"}
+    deploy = load(".github/workflows/deploy.yml")
+    assert deploy["permissions"] == {"contents": "read"}
+    assert deploy["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    uses = [s.get("uses", "") for job in deploy["jobs"].values() for s in job["steps"]]
+    assert any(u.startswith("actions/deploy-pages@") for u in uses)
+    assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
+    for workflow in (test, deploy):
+        for job in workflow["jobs"].values():
+            if any("make" in s.get("run", "") for s in job["steps"]):
+                assert job["env"]["PIP_EXTRA_INDEX_URL"] == CPU_INDEX
+
+
+def test_binder_installs_cpu_torch_and_opens_md_as_notebooks():
+    reqs = (ROOT / "binder/requirements.txt").read_text(encoding="utf-8")
+    assert f"--extra-index-url {CPU_INDEX}" in reqs and "-r ../requirements.txt" in reqs
+    post = (ROOT / "binder/postBuild").read_text(encoding="utf-8")
+    assert '"markdown": "Jupytext Notebook"' in post
+
+
+def test_book_config_is_strict_cached_and_has_no_broken_launch_button():
+    config = load("_config.yml")
+    execute = config["execute"]
+    assert execute["execute_notebooks"] == "cache"
+    assert isinstance(execute["timeout"], int) and execute["timeout"] > 0
+    assert config["sphinx"]["config"]["nb_execution_raise_on_error"] is True
+    buttons = config["launch_buttons"]
+    assert buttons["binderhub_url"] and buttons["thebe"] is True
+    assert "colab_url" not in buttons, "Colab cannot open .md notebooks"
+    assert config["html"]["use_repository_button"] and config["html"]["use_issues_button"]
