@@ -24,7 +24,9 @@ def requirement_lines() -> list[str]:
 def test_requirements_pin_everything_exactly():
     lines = requirement_lines()
     assert "-e ." in lines, "helpers must be installed from the requirements (-e .)"
-    loose = [line for line in lines if line != "-e ." and not re.fullmatch(r"[\w.\-]+==[\w.]+", line)]
+    loose = [
+        line for line in lines if line != "-e ." and not re.fullmatch(r"[\w.\-]+==[\w.]+", line)
+    ]
     assert not loose, f"not exact pins: {loose}"
     pins = dict(line.split("==") for line in lines if "==" in line)
     pins = {name.lower().replace("_", "-"): version for name, version in pins.items()}
@@ -39,7 +41,9 @@ def test_readme_opens_with_the_two_commands_and_ci_runs_the_test_command():
     top = readme[: readme.index("## Two commands") + 400]
     assert "make book" in top and "make test" in top
     ci = (ROOT / ".ci/run").read_text(encoding="utf-8")
-    commands = [line for line in ci.splitlines() if line and not line.startswith(("#", "set ", "cd "))]
+    commands = [
+        line for line in ci.splitlines() if line and not line.startswith(("#", "set ", "cd "))
+    ]
     assert commands == ["make test"]
 
 

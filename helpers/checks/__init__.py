@@ -1,4 +1,4 @@
-"""Self-checks for exercises: each takes a student's answer and replies with a hint, never the answer.
+"""Self-checks for exercises: each takes an answer and replies with a hint, never the answer.
 
 One module per chapter topic; this package re-exports every check lazily, so a chapter writes
 ``helpers.checks.check_output_size(answer, ...)``.
@@ -9,7 +9,12 @@ from importlib import import_module
 from ._core import Feedback
 
 # check name -> topic module. Each chapter's engineer adds the names of their module here.
-_CHECKS: dict[str, str] = {}
+_CHECKS: dict[str, str] = {
+    # pooling
+    "check_pool_result": "pooling",
+    "check_pool_output_shape": "pooling",
+    "check_max_pool_grad": "pooling",
+}
 
 __all__ = ["Feedback", *sorted(_CHECKS)]
 
