@@ -10,10 +10,22 @@ from ._core import Feedback
 
 # check name -> topic module. Each chapter's engineer adds the names of their module here.
 _CHECKS: dict[str, str] = {
+    # padding and stride
+    "check_padded_shape": "padding",
+    "check_same_padding": "padding",
+    "check_even_kernel_split": "padding",
+    "check_layer_for_target": "padding",
     # pooling
     "check_pool_result": "pooling",
     "check_pool_output_shape": "pooling",
     "check_max_pool_grad": "pooling",
+    # pointwise (1x1 and depthwise-separable convolution)
+    "check_pixel_value": "pointwise",
+    "check_pointwise_shape": "pointwise",
+    "check_conv_params": "pointwise",
+    "check_conv_macs": "pointwise",
+    "check_merged_weight": "pointwise",
+    "check_separable_ratio": "pointwise",
 }
 
 __all__ = ["Feedback", *sorted(_CHECKS)]

@@ -1,0 +1,266 @@
+"""Self-checks of the 1x1-convolution chapter: right answers pass, each usual mistake gets its own
+hint, and no hint gives the answer away."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+from helpers.checks import pointwise as pw
+
+
+def assert_hint(feedback, *words, answer=None):
+    assert feedback.status == "hint", str(feedback)
+    for word in words:
+        assert word in feedback.message, f"{word!r} not in {feedback.message!r}"
+    if answer is not None:
+        assert str(answer) not in feedback.message
+
+
+@pytest.mark.parametrize(
+    "check, args",
+    [
+        (pw.check_pixel_value, (torch.zeros(1, 1, 1), torch.ones(1, 1), None, (0, 0, 0))),
+        (pw.check_pointwise_shape, ((1, 3, 4, 4), 2)),
+        (pw.check_conv_params, (3, 2, 1)),
+        (pw.check_conv_macs, (3, 2, 1, 4)),
+        (pw.check_merged_weight, (torch.ones(2, 3, 1, 1), torch.ones(4, 2, 1, 1))),
+        (pw.check_separable_ratio, (128, 3)),
+    ],
+)
+def test_no_answer_yet_is_missing_not_wrong(check, args):
+    for blank in (..., None):
+        feedback = check(blank, *args)
+        assert feedback.status == "missing" and not feedback
+
+
+def test_checks_are_exported_by_the_package():
+    import helpers.checks
+
+    for name in (
+        "check_pixel_value",
+        "check_pointwise_shape",
+        "check_conv_params",
+        "check_conv_macs",
+        "check_merged_weight",
+        "check_separable_ratio",
+    ):
+        assert getattr(helpers.checks, name) is getattr(pw, name)
+
+
+# ------------------------------------------------------------------ one pixel by hand
+
+X = torch.tensor(
+    [
+        [[1.0, 2.0, 0.0], [3.0, 1.0, 2.0], [0.0, 4.0, 1.0]],
+        [[2.0, 0.0, 1.0], [1.0, 5.0, 3.0], [2.0, 1.0, 0.0]],
+        [[0.0, 1.0, 3.0], [2.0, 2.0, 1.0], [1.0, 0.0, 2.0]],
+    ]
+)
+W = torch.tensor([[2.0, -1.0, 3.0], [1.0, 4.0, -2.0]]).reshape(2, 3, 1, 1)
+B = torch.tensor([10.0, 20.0])
+POS = (1, 1, 2)  # output channel 1, row 1, column 2
+
+
+def expected_pixel():
+    return float(F.conv2d(X.unsqueeze(0), W, B)[0][POS])
+
+
+def test_pixel_value_matches_pytorch_and_accepts_several_types():
+    value = expected_pixel()
+    for answer in (value, int(value), torch.tensor(value), np.float32(value)):
+        assert pw.check_pixel_value(answer, X, W, B, POS)
+    assert pw.check_pixel_value(value, X, W.reshape(2, 3), B, POS)  # weight as a matrix
+
+
+def test_pixel_value_mistakes():
+    value = expected_pixel()
+    w = W.reshape(2, 3)
+    o, i, j = POS
+    col = X[:, i, j]
+    cases = {
+        "left out the bias": value - B[o].item(),
+        "once per output value": value + 2 * B[o].item(),
+        "output channel 0": float(w[0] @ col + B[o]),
+        "transposed position": float(w[o] @ X[:, j, i] + B[o]),
+        "single input channel": float(w[o, 0] * col[0] + B[o]),
+    }
+    for words, answer in cases.items():
+        assert_hint(pw.check_pixel_value(answer, X, W, B, POS), words, answer=int(value))
+    assert_hint(pw.check_pixel_value(value + 0.5, X, W, B, POS), "add them up", answer=int(value))
+    assert_hint(pw.check_pixel_value([1.0, 2.0], X, W, B, POS), "single number")
+    assert_hint(pw.check_pixel_value("ten", X, W, B, POS), "single number")
+
+
+def test_pixel_value_without_bias():
+    value = float(F.conv2d(X.unsqueeze(0), W)[0][POS])
+    assert pw.check_pixel_value(value, X, W, None, POS)
+
+
+# ------------------------------------------------------------------ output shape
+
+INPUT = (8, 256, 28, 28)
+
+
+def test_pointwise_shape_correct_and_matches_pytorch():
+    shape = torch.nn.Conv2d(256, 64, 1)(torch.zeros(1, 256, 28, 28)).shape
+    assert shape[1:] == (64, 28, 28)
+    for answer in ((8, 64, 28, 28), [8, 64, 28, 28], torch.Size([8, 64, 28, 28])):
+        assert pw.check_pointwise_shape(answer, INPUT, 64)
+    assert pw.check_pointwise_shape((64, 28, 28), (256, 28, 28), 64)  # unbatched
+
+
+@pytest.mark.parametrize(
+    "answer, words",
+    [
+        ((64, 28, 28), "batch dimension"),
+        ((8, 28, 28, 64), "channels last"),
+        ((8, 256, 28, 28), "input's channel count"),
+        ((8, 32, 28, 28), "out_channels"),
+        ((8, 64, 1, 1), "flattened"),
+        ((8, 64, 26, 26), "did not shrink"),
+        ((8, 64, 56, 56), "height and width"),
+        ((8, 64), "dimensions"),
+        ("8, 64, 28, 28", "tuple of integers"),
+    ],
+)
+def test_pointwise_shape_mistakes(answer, words):
+    assert_hint(pw.check_pointwise_shape(answer, INPUT, 64), words)
+
+
+# ------------------------------------------------------------------ parameters
+
+
+def torch_params(c_in, c_out, k, bias=True):
+    return sum(p.numel() for p in torch.nn.Conv2d(c_in, c_out, k, bias=bias).parameters())
+
+
+@pytest.mark.parametrize("c_in, c_out, k, bias", [(256, 64, 1, True), (64, 64, 3, False)])
+def test_conv_params_correct(c_in, c_out, k, bias):
+    assert pw.check_conv_params(torch_params(c_in, c_out, k, bias), c_in, c_out, k, bias=bias)
+    assert pw.check_conv_params(torch_params(c_in, c_out, k, bias), c_in, c_out, (k, k), bias)
+
+
+@pytest.mark.parametrize(
+    "answer, words",
+    [
+        (256 * 64 * 9, "bias"),  # forgot the bias
+        (256 * 64 * 9 + 256 * 64, "not one per"),  # seed 002's bias shape
+        (256 * 64 * 9 + 256, "output channels, not the inputs"),
+        (256 * 64 + 64, "whole kernel_size"),  # forgot the kernel area
+        (256 * 64 * 3 + 64, "k*k"),  # k instead of k*k
+        (64 * 9 + 64, "every input channel"),
+        (256 * 9 + 64, "one whole kernel per output channel"),
+        (12345, "count its entries"),
+        ("many", "whole number"),
+    ],
+)
+def test_conv_params_mistakes(answer, words):
+    expected = torch_params(256, 64, 3)
+    assert_hint(pw.check_conv_params(answer, 256, 64, 3), words, answer=expected)
+
+
+def test_conv_params_bias_false_counted_bias():
+    assert_hint(pw.check_conv_params(64 * 64 * 9 + 64, 64, 64, 3, bias=False), "no bias")
+
+
+# ------------------------------------------------------------------ multiply-adds
+
+# GoogLeNet's 5x5 branch: 192 channels on 28x28 to 32 channels.
+MACS = 5 * 5 * 192 * 32 * 28 * 28
+
+
+def test_conv_macs_correct():
+    assert MACS == 120_422_400
+    assert pw.check_conv_macs(MACS, 192, 32, 5, 28)
+    assert pw.check_conv_macs(float(MACS), 192, 32, (5, 5), (28, 28))
+
+
+@pytest.mark.parametrize(
+    "answer, words",
+    [
+        (5 * 5 * 192 * 32, "counts the weights"),
+        (5 * 5 * 192 * 32 + 32, "parameters"),
+        (2 * MACS, "apart"),
+        (MACS + 32 * 28 * 28, "bias"),
+        (5 * 5 * 192 * 32 * 28, "height times width"),
+        (192 * 32 * 28 * 28, "whole k x k window"),
+        (5 * 192 * 32 * 28 * 28, "k*k"),
+        (5 * 5 * 32 * 28 * 28, "all input channels"),
+        (5 * 5 * 192 * 28 * 28, "one output channel"),
+        (1000, "channels x height x width"),
+    ],
+)
+def test_conv_macs_mistakes(answer, words):
+    assert_hint(pw.check_conv_macs(answer, 192, 32, 5, 28), words, answer=MACS)
+
+
+# ------------------------------------------------------------------ two 1x1 layers as one
+
+torch.manual_seed(0)
+W1 = torch.randn(4, 3, 1, 1)  # 3 -> 4 channels
+W2 = torch.randn(3, 4, 1, 1)  # 4 -> 3 channels
+
+
+def merged():
+    return (W2[:, :, 0, 0] @ W1[:, :, 0, 0]).reshape(3, 3, 1, 1)
+
+
+def test_merged_weight_is_the_composition():
+    x = torch.randn(1, 3, 5, 5)
+    assert torch.allclose(F.conv2d(F.conv2d(x, W1), W2), F.conv2d(x, merged()), atol=1e-5)
+    assert pw.check_merged_weight(merged(), W1, W2)
+    assert pw.check_merged_weight(merged().numpy(), W1, W2)
+
+
+@pytest.mark.parametrize(
+    "answer, words",
+    [
+        (lambda: merged().reshape(3, 3), "shape of a conv weight"),
+        (lambda: merged()[:, :, 0, 0].T.reshape(3, 3, 1, 1), "transposed"),
+        (lambda: (W1[:, :, 0, 0] @ W2[:, :, 0, 0]).reshape(4, 4, 1, 1), "order is reversed"),
+        (lambda: torch.zeros(4, 4, 1, 1), "weight of shape"),
+        (lambda: merged() + 1, "one matrix product"),
+        (lambda: 3.0, "give a tensor"),
+    ],
+)
+def test_merged_weight_mistakes(answer, words):
+    assert_hint(pw.check_merged_weight(answer(), W1, W2), words)
+
+
+def test_merged_weight_transposed_when_not_square():
+    w1, w2 = torch.randn(4, 3, 1, 1), torch.randn(2, 4, 1, 1)
+    wrong = (w2[:, :, 0, 0] @ w1[:, :, 0, 0]).T.reshape(3, 2, 1, 1)
+    assert_hint(pw.check_merged_weight(wrong, w1, w2), "transposed")
+
+
+# ------------------------------------------------------------------ separable ratio
+
+
+def test_separable_ratio_correct_in_any_form():
+    exact = Fraction(1, 128) + Fraction(1, 9)
+    for answer in (exact, float(exact), round(float(exact), 4), torch.tensor(float(exact))):
+        assert pw.check_separable_ratio(answer, 128, 3), answer
+
+
+@pytest.mark.parametrize(
+    "answer, words",
+    [
+        (1 / (1 / 128 + 1 / 9), "times cheaper"),
+        (1 / 128 + 1 / 3, "squared"),
+        (1 / (128 * 9), "multiplied them"),
+        (1 / 9, "pointwise"),
+        (1 / 128, "depthwise layer's share"),
+        (0.5, "simplify"),
+        ("small", "single number"),
+    ],
+)
+def test_separable_ratio_mistakes(answer, words):
+    feedback = pw.check_separable_ratio(answer, 128, 3)
+    assert_hint(feedback, words)
+    digits = f"{1 / 128 + 1 / 9:.4f}"[2:]  # "1189"
+    assert digits not in feedback.message
