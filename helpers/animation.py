@@ -1,0 +1,519 @@
+"""The kernel-sliding player: a self-contained HTML/JS animation that plays in the static book.
+
+``animate(x, kernel)`` returns a :class:`Player`; a notebook (and the built book) shows it as HTML
+with play/pause, step back/forward, a scrubber and a speed menu. At each step the window moves over
+the (padded) input, the output cell fills with its value, and the arithmetic of the step is written
+out. Hovering or focusing an output cell highlights its receptive field. The player needs no kernel
+and no network: its data (a few KB of JSON) and its script and style (``player.js``, ``player.css``
+in this package) are inlined, and each player finds its own root element by id, so several players
+can share a page.
+
+Every value comes from the course's operations (:func:`helpers.correlation.conv2d`,
+:func:`helpers.pooling.pool2d`, :func:`helpers.correlation.pad2d`), so the player, the text and the
+figures agree. :func:`player_steps` returns the same steps as Python objects, for tests and figures.
+
+Shapes: ``x`` is ``(H, W)`` or ``(C_in, H, W)``; ``kernel`` is ``(kh, kw)`` (one channel),
+``(C_in, kh, kw)`` (several input channels, one output channel) or ``(C_out, C_in, kh, kw)``.
+Padding follows PyTorch: ``padding=p`` adds ``p`` on each side; ``(p_h, p_w)`` per axis;
+``((top, bottom), (left, right))`` per side.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import itertools
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import numpy as np
+import torch
+
+from .style import MINUS, format_number
+
+MODES = {"corr": "Cross-correlation", "max": "Max pooling", "avg": "Average pooling"}
+MAX_STEPS = 512  # a player is for small teaching examples; more steps than this is unreadable
+MAX_SIDE = 24  # largest padded input side the player draws
+
+_ids = itertools.count()
+
+
+@dataclass(frozen=True)
+class Step:
+    """One position of the window.
+
+    ``out`` is the output index ``(c, i, j)``. ``rows`` and ``cols`` are the window's rows and
+    columns in the *padded* input (spaced by the dilation); ``channels`` the input channels it reads
+    (all of them for cross-correlation, channel ``c`` for pooling). ``inputs[k]`` holds the input
+    values under the window in channel ``channels[k]`` (``-inf`` on max pooling's padding),
+    ``weights[k]`` the kernel values they are multiplied with (``None`` for pooling),
+    ``partials[k]`` the sum of that channel's products (cross-correlation only), ``value`` the
+    output value, ``text`` the arithmetic written out.
+    """
+
+    index: int
+    out: tuple[int, int, int]
+    rows: tuple[int, ...]
+    cols: tuple[int, ...]
+    channels: tuple[int, ...]
+    inputs: tuple
+    weights: tuple | None
+    partials: tuple[float, ...] | None
+    value: float
+    text: str
+
+    @property
+    def origin(self) -> tuple[int, int]:
+        """Top-left corner of the window in the padded input."""
+        return self.rows[0], self.cols[0]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """Everything the steps and the player are made from (tensors are float, channels first)."""
+
+    mode: str
+    x: torch.Tensor  # (C_in, H, W)
+    padded: torch.Tensor  # (C_in, Hp, Wp)
+    pad: tuple[int, int, int, int]  # top, bottom, left, right
+    weight: torch.Tensor | None  # (C_out, C_in, kh, kw), corr only
+    bias: torch.Tensor | None  # (C_out,)
+    kernel_size: tuple[int, int]
+    stride: tuple[int, int]
+    dilation: tuple[int, int]
+    out: torch.Tensor  # (C_out, H', W')
+    partials: torch.Tensor | None  # (C_out, C_in, H', W') per-channel sums, corr only
+
+
+def _pair(value, name: str) -> tuple[int, int]:
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return int(value), int(value)
+    if (
+        isinstance(value, (tuple, list))
+        and len(value) == 2
+        and all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in value)
+    ):
+        return int(value[0]), int(value[1])
+    raise TypeError(f"{name} must be an int or a pair of ints like (2, 1), got {value!r}.")
+
+
+def _as_float_tensor(value, name: str) -> torch.Tensor:
+    if isinstance(value, torch.Tensor):
+        t = value.detach().cpu()
+    else:
+        try:
+            t = torch.as_tensor(np.asarray(value))
+        except (TypeError, ValueError) as exc:
+            msg = f"{name} must be a tensor, an array or nested lists of numbers."
+            raise TypeError(msg) from exc
+    if not torch.is_floating_point(t):
+        t = t.to(torch.float32)
+    return t
+
+
+def _plan(x, kernel, *, mode, kernel_size, padding, stride, dilation, bias) -> _Plan:
+    from .correlation import conv2d, corr2d, pad2d
+    from .pooling import pool2d
+
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(map(repr, MODES))}, got {mode!r}.")
+    x = _as_float_tensor(x, "x")
+    if x.dim() == 2:
+        x = x.unsqueeze(0)
+    if x.dim() != 3:
+        raise ValueError(
+            f"x must have shape (H, W) or (C_in, H, W), got {tuple(x.shape)}; "
+            "for a batch, animate one example: x[0]."
+        )
+    dil = _pair(dilation, "dilation")
+
+    if mode == "corr":
+        if kernel is None:
+            raise TypeError("cross-correlation needs a kernel: animate(x, kernel).")
+        if kernel_size is not None:
+            raise TypeError(
+                "kernel_size is for pooling; for cross-correlation pass the kernel itself."
+            )
+        w = _as_float_tensor(kernel, "kernel").to(x.dtype)
+        if w.dim() == 2:
+            w = w.unsqueeze(0)
+        if w.dim() == 3:
+            w = w.unsqueeze(0)
+        if w.dim() != 4:
+            raise ValueError(
+                "kernel must have shape (kh, kw), (C_in, kh, kw) or (C_out, C_in, kh, kw), "
+                f"got {tuple(torch.as_tensor(kernel).shape)}."
+            )
+        b = None
+        if bias is not None:
+            b = _as_float_tensor(bias, "bias").to(x.dtype).reshape(-1)
+            if b.numel() == 1 and w.shape[0] > 1:
+                b = b.expand(w.shape[0]).clone()
+        st = _pair(1 if stride is None else stride, "stride")
+        # conv2d validates channels, sizes and padding, with messages that name the fix.
+        out = conv2d(x.unsqueeze(0), w, b, stride=st, padding=padding, dilation=dil)[0]
+        padded = pad2d(x, padding, value=0.0)
+        partials = torch.stack(
+            [
+                torch.stack(
+                    [
+                        corr2d(x[ci], w[co, ci], padding=padding, stride=st, dilation=dil)
+                        for ci in range(x.shape[0])
+                    ]
+                )
+                for co in range(w.shape[0])
+            ]
+        )
+        ks = (w.shape[2], w.shape[3])
+    else:
+        if kernel is not None:
+            raise TypeError(
+                "pooling has no kernel weights: pass kernel_size=..., e.g. "
+                "animate(x, mode='max', kernel_size=2)."
+            )
+        if bias is not None:
+            raise TypeError("pooling has no bias; leave bias=None.")
+        if kernel_size is None:
+            raise TypeError(
+                "pooling needs kernel_size=..., e.g. animate(x, mode='max', kernel_size=2)."
+            )
+        ks = _pair(kernel_size, "kernel_size")
+        st = ks if stride is None else _pair(stride, "stride")
+        w = b = partials = None
+        kw = {"dilation": dil} if dil != (1, 1) else {}
+        out = pool2d(x, ks, stride=st, padding=padding, mode=mode, **kw)
+        padded = pad2d(x, padding, value=float("-inf") if mode == "max" else 0.0)
+
+    # Where the real input sits inside the padded one: pad a mask of ones with zeros.
+    mask = pad2d(torch.ones(x.shape[1:], dtype=x.dtype), padding, value=0.0) > 0
+    rows_in = torch.nonzero(mask.any(dim=1)).flatten()
+    cols_in = torch.nonzero(mask.any(dim=0)).flatten()
+    top, left = int(rows_in[0]), int(cols_in[0])
+    pad = (top, mask.shape[0] - top - x.shape[1], left, mask.shape[1] - left - x.shape[2])
+
+    if padded.shape[1] > MAX_SIDE or padded.shape[2] > MAX_SIDE:
+        raise ValueError(
+            f"the padded input is {padded.shape[1]}×{padded.shape[2]}; the player draws at most "
+            f"{MAX_SIDE}×{MAX_SIDE} cells. Animate a smaller example (a crop of the image)."
+        )
+    if out.numel() > MAX_STEPS:
+        raise ValueError(
+            f"this example has {out.numel()} output values, one step each; the player shows at "
+            f"most {MAX_STEPS}. Use a smaller input or fewer output channels."
+        )
+    return _Plan(mode, x, padded, pad, w, b, ks, st, dil, out, partials)
+
+
+def _factor(value: float) -> str:
+    text = format_number(value)
+    return f"({text})" if text.startswith(MINUS) else text
+
+
+def _step_text(plan: _Plan, inputs, weights, partials, bias, value) -> str:
+    result = format_number(value)
+    if plan.mode == "max":
+        return f"max({', '.join(format_number(v) for v in inputs[0].ravel())}) = {result}"
+    if plan.mode == "avg":
+        vals = inputs[0].ravel()
+        return f"({' + '.join(_factor(v) for v in vals)}) / {vals.size} = {result}"
+    lines = []
+    several = len(inputs) > 1
+    for ch, (xs, ws, part) in enumerate(zip(inputs, weights, partials, strict=True)):
+        terms = " + ".join(f"{_factor(a)}×{_factor(b)}" for a, b in zip(xs.ravel(), ws.ravel()))
+        prefix = f"channel {ch}: " if several else ""
+        subtotal = format_number(part) if (several or bias is not None) else result
+        lines.append(f"{prefix}{terms} = {subtotal}")
+    if several or bias is not None:
+        total = [_factor(p) for p in partials]
+        if bias is not None:
+            total.append(f"{_factor(bias)} (bias)")
+        lines.append(f"{' + '.join(total)} = {result}")
+    return "\n".join(lines)
+
+
+def _steps(plan: _Plan) -> list[Step]:
+    c_out, oh, ow = plan.out.shape
+    c_in = plan.x.shape[0]
+    (kh, kw), (sh, sw), (dh, dw) = plan.kernel_size, plan.stride, plan.dilation
+    padded = plan.padded.to(torch.float64).numpy()
+    out = plan.out.to(torch.float64).numpy()
+    weight = None if plan.weight is None else plan.weight.to(torch.float64).numpy()
+    partials = None if plan.partials is None else plan.partials.to(torch.float64).numpy()
+    steps = []
+    for index, (co, i, j) in enumerate(itertools.product(range(c_out), range(oh), range(ow))):
+        rows = tuple(i * sh + a * dh for a in range(kh))
+        cols = tuple(j * sw + b * dw for b in range(kw))
+        if rows[-1] >= padded.shape[1] or cols[-1] >= padded.shape[2]:  # pragma: no cover
+            raise RuntimeError("internal error: window outside the padded input")
+        channels = tuple(range(c_in)) if plan.mode == "corr" else (co,)
+        inputs = tuple(padded[ch][np.ix_(rows, cols)] for ch in channels)
+        if plan.mode == "corr":
+            weights = tuple(weight[co, ch] for ch in channels)
+            parts = tuple(float(partials[co, ch, i, j]) for ch in channels)
+            bias = None if plan.bias is None else float(plan.bias[co])
+        else:
+            weights = parts = bias = None
+        value = float(out[co, i, j])
+        text = _step_text(plan, inputs, weights, parts, bias, value)
+        steps.append(
+            Step(index, (co, i, j), rows, cols, channels, inputs, weights, parts, value, text)
+        )
+    return steps
+
+
+def player_steps(
+    x,
+    kernel=None,
+    *,
+    mode: str = "corr",
+    kernel_size=None,
+    padding=0,
+    stride=None,
+    dilation=1,
+    bias=None,
+) -> list[Step]:
+    """The player's steps, in play order (output channel, then row, then column).
+
+    Same arguments as :func:`animate`. Each :class:`Step` carries the window's rows and columns in
+    the padded input, the input and kernel values it covers, the output index and value (computed by
+    ``helpers.correlation.conv2d`` or ``helpers.pooling.pool2d``) and the arithmetic as text, e.g.
+    ``"0×0 + 1×1 + 3×2 + 4×3 = 19"``.
+    """
+    plan = _plan(
+        x,
+        kernel,
+        mode=mode,
+        kernel_size=kernel_size,
+        padding=padding,
+        stride=stride,
+        dilation=dilation,
+        bias=bias,
+    )
+    return _steps(plan)
+
+
+# --------------------------------------------------------------------------------------- HTML
+
+
+@cache
+def _asset(name: str) -> str:
+    return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+
+
+def _compact(text: str) -> str:
+    """Drop indentation, blank lines and comments (the assets stay readable on disk).
+
+    Removes ``/* ... */`` blocks (CSS) and whole lines starting with ``//`` (JS); the player's
+    script has no ``/*`` inside strings or regular expressions.
+    """
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.DOTALL)
+    lines = (line.strip() for line in text.splitlines())
+    return "\n".join(line for line in lines if line and not line.startswith("//"))
+
+
+def _raw(t: torch.Tensor | None):
+    if t is None:
+        return None
+    return np.vectorize(lambda v: float(f"{v:.7g}"), otypes=[object])(
+        t.to(torch.float64).numpy()
+    ).tolist()
+
+
+def _fmt_grid(a: np.ndarray):
+    return np.vectorize(format_number, otypes=[object])(a).tolist()
+
+
+def _player_data(plan: _Plan, steps: list[Step]) -> dict:
+    c_out, oh, ow = plan.out.shape
+    return {
+        "mode": plan.mode,
+        "cin": plan.x.shape[0],
+        "cout": c_out,
+        "hp": plan.padded.shape[1],
+        "wp": plan.padded.shape[2],
+        "oh": oh,
+        "ow": ow,
+        "k": list(plan.kernel_size),
+        "s": list(plan.stride),
+        "d": list(plan.dilation),
+        "pad": list(plan.pad),
+        "x": _fmt_grid(plan.padded.to(torch.float64).numpy()),
+        "w": None if plan.weight is None else _fmt_grid(plan.weight.to(torch.float64).numpy()),
+        "b": None if plan.bias is None else _fmt_grid(plan.bias.to(torch.float64).numpy()),
+        "o": _fmt_grid(plan.out.to(torch.float64).numpy()),
+        "v": _raw(plan.out),
+        "t": [s.text for s in steps],
+        # The unpadded operands, so a test can recompute every value independently.
+        "src": {"x": _raw(plan.x), "w": _raw(plan.weight), "b": _raw(plan.bias)},
+    }
+
+
+def _default_title(plan: _Plan) -> str:
+    kh, kw = plan.kernel_size
+    return f"{MODES[plan.mode]}, {kh}×{kw} {'kernel' if plan.mode == 'corr' else 'window'}"
+
+
+def _default_description(plan: _Plan) -> str:
+    c_in, h, w = plan.x.shape
+    c_out, oh, ow = plan.out.shape
+    kh, kw = plan.kernel_size
+    top, bottom, left, right = plan.pad
+
+    def same(pair):
+        return str(pair[0]) if pair[0] == pair[1] else f"{pair[0]}×{pair[1]}"
+
+    pad = str(top) if len({top, bottom, left, right}) == 1 else f"{top},{bottom},{left},{right}"
+    what = {"corr": "kernel", "max": "max window", "avg": "average window"}[plan.mode]
+    chans = f"{c_in} input channel{'s' if c_in > 1 else ''}, " if c_in > 1 or c_out > 1 else ""
+    outs = f"{c_out} output channel{'s' if c_out > 1 else ''} of " if c_out > 1 else ""
+    return (
+        f"A {kh}×{kw} {what} slides over a {h}×{w} input ({chans}padding {pad}, "
+        f"stride {same(plan.stride)}, dilation {same(plan.dilation)}) and produces {outs}a "
+        f"{oh}×{ow} output, one value per step ({c_out * oh * ow} steps). Each step shows the "
+        "window, the value it produces and the arithmetic; hover over or tab to an output cell to "
+        "see which input cells produced it."
+    )
+
+
+_ICONS = {
+    "first": '<path d="M3 3h2v10H3zM13 3v10L6 8z"/>',
+    "prev": '<path d="M12 3v10L5 8z"/>',
+    "play": '<path d="M4 2.5v11L13 8z"/>',
+    "pause": '<path d="M4 3h3v10H4zM9 3h3v10H9z"/>',
+    "next": '<path d="M4 3v10l7-5z"/>',
+    "last": '<path d="M11 3h2v10h-2zM3 3v10l7-5z"/>',
+}
+
+
+def _icon(name: str) -> str:
+    return (
+        '<svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true" focusable="false">'
+        f"{_ICONS[name]}</svg>"
+    )
+
+
+def _button(action: str, label: str, text: str = "") -> str:
+    icon = _icon(action)
+    inner = f"{icon}<span>{text}</span>" if text else icon
+    if action == "next" and text:
+        inner = f"<span>{text}</span>{icon}"
+    return f'<button type="button" data-action="{action}" aria-label="{label}">{inner}</button>'
+
+
+class Player:
+    """A kernel-sliding player; a notebook or the built book displays it through ``_repr_html_``.
+
+    ``steps`` are the :class:`Step` objects it plays, ``html`` the complete HTML (``nbytes`` its
+    size in bytes).
+    """
+
+    def __init__(self, plan: _Plan, steps: list[Step], title: str | None, description: str | None):
+        self.steps = steps
+        self.title = _default_title(plan) if title is None else str(title)
+        self.description = _default_description(plan) if description is None else str(description)
+        data = _player_data(plan, steps)
+        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        digest = hashlib.sha1(f"{payload}{self.title}".encode()).hexdigest()[:8]
+        self.id = f"c2d-{digest}-{next(_ids)}"
+        self.html = self._render(payload.replace("</", "<\\/"))
+
+    @property
+    def nbytes(self) -> int:
+        """Size of the player's HTML in bytes (UTF-8): what it adds to a page."""
+        return len(self.html.encode("utf-8"))
+
+    def _render(self, payload: str) -> str:
+        pid = self.id
+        n = len(self.steps)
+        title = html.escape(self.title)
+        desc = html.escape(self.description)
+        widest = max(len(t) for t in _iter_strings(json.loads(payload.replace("<\\/", "</"))))
+        controls = "".join(
+            [
+                _button("first", "First step"),
+                _button("prev", "Previous step", "Back"),
+                _button("play", "Play", "Play"),
+                _button("next", "Next step", "Next"),
+                _button("last", "Last step"),
+                f'<input class="c2d-scrub" type="range" min="0" max="{n - 1}" value="0" step="1" '
+                f'aria-label="Step (1 to {n})">',
+                '<label class="c2d-speed-label">Speed <select class="c2d-speed" '
+                'data-action="speed">'
+                '<option value="0.5">0.5×</option><option value="1" selected>1×</option>'
+                '<option value="2">2×</option><option value="4">4×</option></select></label>',
+            ]
+        )
+        return (
+            f"<style>{_compact(_asset('player.css'))}</style>"
+            f'<div class="c2d-player" id="{pid}" role="group" tabindex="0" '
+            f'aria-roledescription="animation" aria-labelledby="{pid}-title" '
+            f'aria-describedby="{pid}-desc" style="--c2d-chars:{widest}">'
+            f'<p class="c2d-title" id="{pid}-title">{title}</p>'
+            f'<p class="c2d-desc" id="{pid}-desc">{desc}</p>'
+            f'<div class="c2d-controls">{controls}</div>'
+            f'<div class="c2d-live" aria-live="polite"><p class="c2d-where">Step 1 of {n}</p>'
+            f'<p class="c2d-math">{html.escape(self.steps[0].text)}</p></div>'
+            '<div class="c2d-stage"><p class="c2d-nojs">This animation needs JavaScript.</p></div>'
+            f'<script type="application/json" class="c2d-data">{payload}</script>'
+            "</div>"
+            f"<script>{_compact(_asset('player.js')).replace('__C2D_ID__', pid)}</script>"
+        )
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __repr__(self) -> str:
+        return f"<Player {self.title!r}: {len(self.steps)} steps, {self.nbytes / 1024:.1f} KB>"
+
+
+def _iter_strings(data):
+    for key in ("x", "w", "b", "o"):
+        stack = [data[key]]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, str):
+                yield item
+    yield "0"
+
+
+def animate(
+    x,
+    kernel=None,
+    *,
+    mode: str = "corr",
+    kernel_size=None,
+    padding=0,
+    stride=None,
+    dilation=1,
+    bias=None,
+    title: str | None = None,
+    description: str | None = None,
+) -> Player:
+    """A player that slides the kernel (or pooling window) over ``x``; display it in a notebook.
+
+    ``mode`` is ``"corr"`` (cross-correlation, needs ``kernel``), ``"max"`` or ``"avg"`` (pooling,
+    needs ``kernel_size``). ``stride`` defaults as in PyTorch: 1 for cross-correlation, the window
+    size for pooling. ``bias`` (one value per output channel) is added after the sum.
+    ``title`` and ``description`` (the player's accessible description) are escaped before they
+    reach HTML; by default they are generated from the shapes.
+
+    >>> player = animate(torch.arange(9.).reshape(3, 3), torch.arange(4.).reshape(2, 2))
+    >>> player.steps[0].text
+    '0×0 + 1×1 + 3×2 + 4×3 = 19'
+    """
+    plan = _plan(
+        x,
+        kernel,
+        mode=mode,
+        kernel_size=kernel_size,
+        padding=padding,
+        stride=stride,
+        dilation=dilation,
+        bias=bias,
+    )
+    return Player(plan, _steps(plan), title, description)

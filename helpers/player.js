@@ -1,0 +1,267 @@
+// Kernel-sliding player (helpers/animation.py inlines this file once per player).
+// The Python side writes the skeleton (title, controls, live region) and the data as JSON; this
+// script draws the grids and runs the steps. It touches nothing outside its own root element.
+(function (root) {
+  "use strict";
+  if (!root || root.getAttribute("data-ready")) return;
+  root.setAttribute("data-ready", "1");
+  var D = JSON.parse(root.querySelector("script.c2d-data").textContent);
+  var stage = root.querySelector(".c2d-stage");
+  var where = root.querySelector(".c2d-where");
+  var math = root.querySelector(".c2d-math");
+  var live = root.querySelector(".c2d-live");
+  var scrub = root.querySelector(".c2d-scrub");
+  var speed = root.querySelector(".c2d-speed");
+  var playBtn = root.querySelector('[data-action="play"]');
+  var corr = D.mode === "corr";
+  var per = D.oh * D.ow;
+  var N = D.cout * per;
+  var step = 0;
+  var timer = null;
+  var shownCo = -1;
+  var inCells = [];
+  var kCells = [];
+  var outCells = [];
+  var marked = {};
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  function grid(rows, cols, make) {
+    var g = el("div", "c2d-grid");
+    g.style.gridTemplateColumns = "repeat(" + cols + ", auto)";
+    var cells = [];
+    for (var r = 0; r < rows; r++) {
+      var row = [];
+      for (var c = 0; c < cols; c++) {
+        var cell = make(r, c);
+        g.appendChild(cell);
+        row.push(cell);
+      }
+      cells.push(row);
+    }
+    return { node: g, cells: cells };
+  }
+
+  function block(cls, caption) {
+    var f = el("figure", "c2d-block " + cls);
+    var cap = el("figcaption", "", caption);
+    f.appendChild(cap);
+    var chans = el("div", "c2d-chans");
+    f.appendChild(chans);
+    return { node: f, cap: cap, chans: chans };
+  }
+
+  function channel(parent, label, g) {
+    var box = el("div", "c2d-ch");
+    if (label) box.appendChild(el("span", "c2d-chlabel", label));
+    box.appendChild(g.node);
+    parent.appendChild(box);
+  }
+
+  function isPad(r, c) {
+    return r < D.pad[0] || r >= D.hp - D.pad[1] || c < D.pad[2] || c >= D.wp - D.pad[3];
+  }
+
+  // ---- build the grids
+  stage.textContent = "";
+  var inB = block("c2d-in", D.pad.some(function (p) { return p > 0; }) ? "Input (padded)" : "Input");
+  for (var ch = 0; ch < D.cin; ch++) {
+    var g = grid(D.hp, D.wp, function (r, c) {
+      var cell = el("div", "c2d-cell" + (isPad(r, c) ? " is-pad" : ""), D.x[ch][r][c]);
+      cell.setAttribute("data-in", ch + "," + r + "," + c);
+      return cell;
+    });
+    inCells.push(g.cells);
+    channel(inB.chans, D.cin > 1 ? "channel " + ch : "", g);
+  }
+  stage.appendChild(inB.node);
+  stage.appendChild(el("div", "c2d-op", corr ? "\u22c6" : "\u2192"));
+  var kB = block("c2d-k", corr ? "Kernel" : (D.mode === "max" ? "Max" : "Average") + " pooling");
+  if (corr) {
+    for (var kc = 0; kc < D.cin; kc++) {
+      var kg = grid(D.k[0], D.k[1], function (r, c) {
+        var cell = el("div", "c2d-cell c2d-kcell");
+        cell.setAttribute("data-k", kc + "," + r + "," + c);
+        return cell;
+      });
+      kCells.push(kg.cells);
+      channel(kB.chans, D.cin > 1 ? "channel " + kc : "", kg);
+    }
+  } else {
+    var win = el("div", "c2d-poolbox", (D.mode === "max" ? "max" : "mean") + " of " + D.k[0] + "\u00d7" + D.k[1]);
+    kB.chans.appendChild(win);
+  }
+  if (D.b) kB.node.appendChild(el("p", "c2d-bias"));
+  stage.appendChild(kB.node);
+  stage.appendChild(el("div", "c2d-op", "="));
+  var oB = block("c2d-out", "Output");
+  for (var co = 0; co < D.cout; co++) {
+    var og = grid(D.oh, D.ow, function (r, c) {
+      var cell = el("div", "c2d-cell c2d-ocell");
+      cell.setAttribute("data-out", co + "," + r + "," + c);
+      cell.setAttribute("data-value", String(D.v[co][r][c]));
+      cell.setAttribute("data-step", String(co * per + r * D.ow + c));
+      cell.setAttribute("tabindex", "0");
+      return cell;
+    });
+    outCells.push(og.cells);
+    channel(oB.chans, D.cout > 1 ? "channel " + co : "", og);
+  }
+  stage.appendChild(oB.node);
+
+  // ---- geometry: the input cells behind output (co, i, j)
+  function covered(co, i, j) {
+    var list = [];
+    var chans = corr ? inCells.map(function (_, k) { return k; }) : [co];
+    chans.forEach(function (c) {
+      for (var a = 0; a < D.k[0]; a++) {
+        for (var b = 0; b < D.k[1]; b++) {
+          list.push(inCells[c][i * D.s[0] + a * D.d[0]][j * D.s[1] + b * D.d[1]]);
+        }
+      }
+    });
+    return list;
+  }
+
+  function mark(cls, cells) {
+    (marked[cls] || []).forEach(function (c) { c.classList.remove(cls); });
+    cells.forEach(function (c) { c.classList.add(cls); });
+    marked[cls] = cells;
+  }
+
+  function where3(t) {
+    var co = Math.floor(t / per);
+    var rest = t % per;
+    return [co, Math.floor(rest / D.ow), rest % D.ow];
+  }
+
+  function label(co, i, j) {
+    return (D.cout > 1 ? "output channel " + co + ", " : "output ") + "row " + i + ", column " + j;
+  }
+
+  // ---- show step t
+  function show(t) {
+    step = Math.max(0, Math.min(N - 1, t));
+    var p = where3(step);
+    mark("is-window", covered(p[0], p[1], p[2]));
+    if (corr && p[0] !== shownCo) {
+      shownCo = p[0];
+      for (var c = 0; c < D.cin; c++) {
+        for (var a = 0; a < D.k[0]; a++) {
+          for (var b = 0; b < D.k[1]; b++) kCells[c][a][b].textContent = D.w[p[0]][c][a][b];
+        }
+      }
+      kB.cap.textContent = D.cout > 1 ? "Kernel of output channel " + p[0] : "Kernel";
+      if (D.b) kB.node.querySelector(".c2d-bias").textContent = "bias " + D.b[p[0]];
+    }
+    for (var co = 0; co < D.cout; co++) {
+      for (var i = 0; i < D.oh; i++) {
+        for (var j = 0; j < D.ow; j++) {
+          var cell = outCells[co][i][j];
+          var k = co * per + i * D.ow + j;
+          var done = k <= step;
+          cell.textContent = done ? D.o[co][i][j] : "";
+          cell.classList.toggle("is-done", done);
+          cell.classList.toggle("is-current", k === step);
+          cell.setAttribute("aria-label", label(co, i, j) + (done ? ": " + D.o[co][i][j] : ": not computed yet"));
+        }
+      }
+    }
+    where.textContent = "Step " + (step + 1) + " of " + N + " \u00b7 " + label(p[0], p[1], p[2]);
+    math.textContent = D.t[step];
+    scrub.value = String(step);
+    root.querySelector('[data-action="prev"]').disabled = step === 0;
+    root.querySelector('[data-action="first"]').disabled = step === 0;
+    root.querySelector('[data-action="next"]').disabled = step === N - 1;
+    root.querySelector('[data-action="last"]').disabled = step === N - 1;
+  }
+
+  // ---- playing
+  var ICON_PLAY = playBtn.querySelector("svg").innerHTML;
+  var ICON_PAUSE = '<path d="M4 3h3v10H4zM9 3h3v10H9z"/>';
+  function setPlaying(on) {
+    if (timer) clearInterval(timer);
+    timer = null;
+    if (on) {
+      if (step >= N - 1) show(0);
+      timer = setInterval(function () {
+        if (step >= N - 1) setPlaying(false);
+        else show(step + 1);
+      }, 900 / parseFloat(speed.value || "1"));
+    }
+    playBtn.setAttribute("aria-label", on ? "Pause" : "Play");
+    playBtn.setAttribute("aria-pressed", on ? "true" : "false");
+    playBtn.querySelector("span").textContent = on ? "Pause" : "Play";
+    playBtn.querySelector("svg").innerHTML = on ? ICON_PAUSE : ICON_PLAY;
+    live.setAttribute("aria-live", on ? "off" : "polite");
+    root.classList.toggle("is-playing", on);
+  }
+
+  function act(action) {
+    if (action === "play") return setPlaying(!timer);
+    setPlaying(false);
+    if (action === "prev") show(step - 1);
+    else if (action === "next") show(step + 1);
+    else if (action === "first") show(0);
+    else if (action === "last") show(N - 1);
+  }
+
+  // ---- events (all on this player's own elements)
+  root.addEventListener("click", function (e) {
+    var b = e.target.closest("button[data-action]");
+    if (b && root.contains(b)) return act(b.getAttribute("data-action"));
+    var o = e.target.closest(".c2d-ocell");
+    if (o && root.contains(o)) {
+      setPlaying(false);
+      show(parseInt(o.getAttribute("data-step"), 10));
+    }
+  });
+  scrub.addEventListener("input", function () {
+    setPlaying(false);
+    show(parseInt(scrub.value, 10));
+  });
+  speed.addEventListener("change", function () {
+    if (timer) setPlaying(true);
+  });
+
+  function rfOn(e) {
+    var o = e.target.closest && e.target.closest(".c2d-ocell");
+    if (!o || !root.contains(o)) return;
+    var p = o.getAttribute("data-out").split(",").map(Number);
+    mark("is-rf", covered(p[0], p[1], p[2]));
+    mark("is-hover", [o]);
+  }
+  function rfOff(e) {
+    var o = e.target.closest && e.target.closest(".c2d-ocell");
+    if (!o) return;
+    mark("is-rf", []);
+    mark("is-hover", []);
+  }
+  stage.addEventListener("mouseover", rfOn);
+  stage.addEventListener("mouseout", rfOff);
+  stage.addEventListener("focusin", rfOn);
+  stage.addEventListener("focusout", rfOff);
+
+  root.addEventListener("keydown", function (e) {
+    var tag = e.target.tagName;
+    if (tag === "INPUT" || tag === "SELECT" || e.altKey || e.ctrlKey || e.metaKey) return;
+    var k = e.key;
+    if (k === "ArrowRight") act("next");
+    else if (k === "ArrowLeft") act("prev");
+    else if (k === "Home") act("first");
+    else if (k === "End") act("last");
+    else if ((k === " " || k === "Enter") && e.target.classList.contains("c2d-ocell")) {
+      setPlaying(false);
+      show(parseInt(e.target.getAttribute("data-step"), 10));
+    } else if (k === " " && tag !== "BUTTON") act("play");
+    else return;
+    e.preventDefault();
+  });
+
+  show(0);
+})(document.getElementById("__C2D_ID__"));

@@ -1,0 +1,96 @@
+"""The course's shared look: a colour-blind-safe palette, number formatting, and a matplotlib style.
+
+Every figure (``helpers.drawing``) and every player (``helpers.animation``) takes its colours
+from :data:`PALETTE` and prints numbers with :func:`format_number`, so a value reads the same in
+the text, the static figure and the animation.
+
+Nothing here runs on import: :func:`use_style` changes matplotlib's settings only when called.
+"""
+
+from __future__ import annotations
+
+import math
+
+# Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision
+# deficiency. Roles are named for what they mark in our figures.
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
+
+PALETTE = {
+    **OKABE_ITO,
+    # roles
+    "window": OKABE_ITO["orange"],  # the cells the kernel covers at the current step
+    "window_edge": "#A35F00",  # darker orange outline of the window
+    "receptive_field": OKABE_ITO["sky_blue"],  # input cells behind a hovered/focused output cell
+    "receptive_field_edge": OKABE_ITO["blue"],
+    "kernel": OKABE_ITO["blue"],
+    "output": OKABE_ITO["bluish_green"],  # output cells already computed
+    "current": OKABE_ITO["vermillion"],  # the output cell being computed now
+    "padding": "#D9D9D9",  # padding cells: light grey, hatched, dashed edge
+    "grid": "#4D4D4D",
+    "text": "#1A1A1A",
+    "muted": "#6B6B6B",
+    "background": "#FFFFFF",
+}
+"""Colours by name (Okabe-Ito) and by role (``window``, ``receptive_field``, ``padding``, ...)."""
+
+MINUS = "\u2212"  # a real minus sign: "−3" reads better than "-3" in figures
+
+
+def format_number(value, *, digits: int = 3) -> str:
+    """Print a number compactly: integers without ``.0``, others to ``digits`` significant digits.
+
+    ``19.0 -> "19"``, ``0.5 -> "0.5"``, ``2/3 -> "0.667"``, ``-3 -> "−3"`` (Unicode minus),
+    ``-inf -> "−∞"`` (max pooling's padding value).
+    """
+    v = float(value)
+    if math.isnan(v):
+        return "nan"
+    if math.isinf(v):
+        return ("" if v > 0 else MINUS) + "\u221e"
+    if v == 0:
+        return "0"
+    if v == round(v) and abs(v) < 1e15:
+        text = str(int(round(v)))
+    elif abs(v) >= 10**digits:
+        text = f"{v:.1f}"
+    elif abs(v) < 1e-3:
+        text = f"{v:.{max(digits - 1, 1)}e}"
+    else:
+        text = f"{v:.{digits}g}"
+    return text.replace("-", MINUS)
+
+
+def use_style() -> None:
+    """Apply the course's matplotlib look (readable fonts at phone width, palette as colour cycle).
+
+    An explicit call: importing ``helpers`` never changes matplotlib's settings.
+    """
+    import matplotlib as mpl
+    from cycler import cycler
+
+    order = ["blue", "orange", "bluish_green", "vermillion", "sky_blue", "reddish_purple", "yellow"]
+    mpl.rcParams.update(
+        {
+            "axes.prop_cycle": cycler(color=[OKABE_ITO[name] for name in order]),
+            "font.size": 11,
+            "axes.titlesize": 12,
+            "axes.labelsize": 11,
+            "xtick.labelsize": 10,
+            "ytick.labelsize": 10,
+            "legend.fontsize": 10,
+            "figure.dpi": 110,
+            "savefig.bbox": "tight",
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "image.cmap": "cividis",
+        }
+    )
