@@ -183,8 +183,7 @@ def _plan(x, kernel, *, mode, kernel_size, padding, stride, dilation, bias) -> _
         ks = _pair(kernel_size, "kernel_size")
         st = ks if stride is None else _pair(stride, "stride")
         w = b = partials = None
-        kw = {"dilation": dil} if dil != (1, 1) else {}
-        out = pool2d(x, ks, stride=st, padding=padding, mode=mode, **kw)
+        out = pool2d(x, ks, stride=st, padding=padding, dilation=dil, mode=mode)
         padded = pad2d(x, padding, value=float("-inf") if mode == "max" else 0.0)
 
     # Where the real input sits inside the padded one: pad a mask of ones with zeros.
