@@ -53,6 +53,7 @@ _EXPORTS = {
     "pool_output_shape": "shapes",
     "transposed_output_size": "shapes",
     "same_padding": "shapes",
+    "padding_for_output_size": "shapes",
     "receptive_field": "shapes",
     # cost
     "conv2d_params": "cost",

@@ -1,0 +1,191 @@
+"""Input checks shared by every operation in ``helpers`` (one copy, one wording).
+
+Each check raises ``TypeError`` (wrong kind of value) or ``ValueError`` (right kind, wrong value)
+with a message that names the parameter, shows the value it got, and says what would work. Nothing
+is silently broadcast, truncated or rounded.
+
+Padding convention (PyTorch's): ``padding=p`` adds ``p`` on each side, ``(p_h, p_w)`` gives one
+value per axis, ``((top, bottom), (left, right))`` gives every side (NumPy ``pad_width`` order).
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+import torch
+
+AXES = ("height", "width")
+
+
+# --- arrays -------------------------------------------------------------------------------------
+
+
+def to_tensor(x, name):
+    """Return ``(tensor, was_numpy)`` for a torch tensor or NumPy array of real numbers."""
+    if isinstance(x, torch.Tensor):
+        t, was_numpy = x, False
+    elif isinstance(x, np.ndarray):
+        if x.dtype.kind not in "biuf":
+            raise TypeError(
+                f"{name} has NumPy dtype {x.dtype}, which is not numeric: use an array of integers "
+                f"or floats, e.g. {name}.astype(np.float64)"
+            )
+        t, was_numpy = torch.from_numpy(np.ascontiguousarray(x)), True
+    else:
+        raise TypeError(
+            f"{name} must be a torch.Tensor or a NumPy array, but got a {type(x).__name__} "
+            f"({_short(x)}): wrap it first, e.g. torch.tensor({name}, dtype=torch.float64)"
+        )
+    if t.dtype == torch.bool or t.is_complex():
+        raise TypeError(
+            f"{name} has dtype {t.dtype}, but these operations need real numbers (integers or "
+            f"floats): convert it, e.g. {name}.double()"
+        )
+    return t, was_numpy
+
+
+def tensor_arg(x, name, ndims, layout):
+    """Convert ``x`` (see :func:`to_tensor`); check its number of axes and that it is not empty.
+
+    ``ndims`` is an int or a tuple of allowed ints; ``layout`` names the axes, e.g. ``"(H, W)"``.
+    """
+    t, was_numpy = to_tensor(x, name)
+    allowed = (ndims,) if isinstance(ndims, int) else tuple(ndims)
+    if t.ndim not in allowed:
+        wanted = " or ".join(str(n) for n in allowed)
+        raise ValueError(
+            f"{name} must have {wanted} dimensions {layout}, but it has {t.ndim} "
+            f"(shape {tuple(t.shape)}): reshape it, e.g. with .unsqueeze(0) to add a leading axis "
+            f"or .squeeze() to drop axes of size 1"
+        )
+    if t.numel() == 0:
+        raise ValueError(
+            f"{name} is empty (shape {tuple(t.shape)}): every axis needs at least one element"
+        )
+    return t, was_numpy
+
+
+def restore(t, was_numpy):
+    """Give back the type the caller passed in: NumPy in, NumPy out."""
+    return t.detach().cpu().numpy() if was_numpy else t
+
+
+def compute_dtype(*tensors):
+    """The dtype to compute in: floats keep their (promoted) precision; integers are summed exactly
+    in ``torch.int64``, as ``torch.sum`` does."""
+    dtype = tensors[0].dtype
+    for t in tensors[1:]:
+        dtype = torch.promote_types(dtype, t.dtype)
+    return dtype if dtype.is_floating_point else torch.int64
+
+
+# --- integers and pairs ---------------------------------------------------------------------
+
+
+def _short(value):
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _is_int(value):
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def as_int(value, name, *, minimum, meaning):
+    """Check one whole number ``>= minimum``; ``meaning`` says what valid values are, in words."""
+    if not _is_int(value):
+        kind = type(value).__name__
+        raise TypeError(
+            f"{name} must be {meaning}, but got {_short(value)} (a {kind}): it counts whole "
+            f"rows/columns, so pass an int"
+        )
+    if value < minimum:
+        raise ValueError(f"{name} must be {meaning}, but got {value}")
+    return int(value)
+
+
+def int_pair(value, name, *, minimum, meaning):
+    """Accept an int or a pair ``(for height, for width)`` of ints; return a pair of ints."""
+    if isinstance(value, (tuple, list)):
+        if len(value) != 2:
+            raise ValueError(
+                f"{name} must be one int or a pair (for height, for width), but got "
+                f"{_short(value)} with {len(value)} entries"
+            )
+        return tuple(
+            as_int(v, f"{name} ({axis})", minimum=minimum, meaning=meaning)
+            for v, axis in zip(value, AXES, strict=True)
+        )
+    as_int(value, name, minimum=minimum, meaning=meaning)
+    return (int(value), int(value))
+
+
+def positive_pair(value, name):
+    """``stride``, ``dilation``, ``kernel_size``: positive ints, one or one per axis."""
+    return int_pair(value, name, minimum=1, meaning="a positive integer (1, 2, 3, ...)")
+
+
+def side_pair(value, name, *, axis=None):
+    """Padding along one axis: an int for both sides or ``(before, after)``; returns a pair."""
+    label = name if axis is None else f"{name} ({axis})"
+    meaning = "a non-negative integer (0 means no padding; to crop, slice the input instead)"
+    if isinstance(value, (tuple, list)):
+        if len(value) != 2:
+            raise ValueError(
+                f"{label} must be one int or a pair (before, after), but got {_short(value)}"
+            )
+        return tuple(as_int(v, label, minimum=0, meaning=meaning) for v in value)
+    v = as_int(value, label, minimum=0, meaning=meaning)
+    return (v, v)
+
+
+def padding_sides(padding, name="padding"):
+    """Normalise 2-D padding to ``((top, bottom), (left, right))``.
+
+    Accepts ``p`` (every side), ``(p_h, p_w)`` (per axis, both sides of it) or
+    ``((top, bottom), (left, right))`` (every side explicitly).
+    """
+    if isinstance(padding, str):
+        raise ValueError(
+            f"{name}={padding!r} is not understood here: use an int, a pair (p_h, p_w) or "
+            f"((top, bottom), (left, right))"
+        )
+    if isinstance(padding, (tuple, list)):
+        if len(padding) != 2:
+            raise ValueError(
+                f"{name} must be an int, a pair (p_h, p_w) or ((top, bottom), (left, right)), "
+                f"but got {_short(padding)} with {len(padding)} entries"
+            )
+        return tuple(side_pair(v, name, axis=axis) for v, axis in zip(padding, AXES, strict=True))
+    p = side_pair(padding, name)
+    return (p, p)
+
+
+# --- shapes ---------------------------------------------------------------------------------
+
+
+def window_output_size(n, before, after, kernel_size, stride, dilation, *, axis="", what="kernel"):
+    """Number of window positions ``floor((n + before + after - d*(k-1) - 1) / s) + 1``.
+
+    Raises a ``ValueError`` when the (dilated) window does not fit in the padded input.
+    """
+    effective = dilation * (kernel_size - 1) + 1
+    padded = n + before + after
+    if padded < effective:
+        where = f" along the {axis}" if axis else ""
+        size = f"kernel_size={kernel_size}"
+        if dilation != 1:
+            size += f" with dilation={dilation} spans {dilation}*({kernel_size}-1)+1 = {effective}"
+        raise ValueError(
+            f"the {what} ({size}{where}) is larger than the padded input (size {n} + padding "
+            f"{before}+{after} = {padded}), so the output would be empty: use a smaller {what} "
+            f"or dilation, or pad by at least {effective - padded} more"
+        )
+    return (padded - effective) // stride + 1
+
+
+def check_mode(mode):
+    if mode not in ("max", "avg"):
+        raise ValueError(f"mode must be 'max' or 'avg', but got {mode!r}")
+    return mode
