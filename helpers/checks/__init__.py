@@ -10,6 +10,12 @@ from ._core import Feedback
 
 # check name -> topic module. Each chapter's engineer adds the names of their module here.
 _CHECKS: dict[str, str] = {
+    # cross-correlation and convolutional layers
+    "check_corr2d_output_shape": "correlation",
+    "check_corr2d_values": "correlation",
+    "check_flipped_kernel": "correlation",
+    "check_receptive_field": "correlation",
+    "check_conv_param_count": "correlation",
     # padding and stride
     "check_padded_shape": "padding",
     "check_same_padding": "padding",
