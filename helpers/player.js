@@ -175,10 +175,11 @@
     where.textContent = "Step " + (step + 1) + " of " + N + " \u00b7 " + label(p[0], p[1], p[2]);
     math.textContent = D.t[step];
     scrub.value = String(step);
-    root.querySelector('[data-action="prev"]').disabled = step === 0;
-    root.querySelector('[data-action="first"]').disabled = step === 0;
-    root.querySelector('[data-action="next"]').disabled = step === N - 1;
-    root.querySelector('[data-action="last"]').disabled = step === N - 1;
+    // aria-disabled, not disabled: a button that is pressed to the end keeps the keyboard focus.
+    ["first", "prev", "next", "last"].forEach(function (name) {
+      var atEnd = name === "first" || name === "prev" ? step === 0 : step === N - 1;
+      root.querySelector('[data-action="' + name + '"]').setAttribute("aria-disabled", atEnd ? "true" : "false");
+    });
   }
 
   // ---- playing
