@@ -60,12 +60,10 @@ def format_number(value, *, digits: int = 3) -> str:
         return "0"
     if v == round(v) and abs(v) < 1e15:
         text = str(int(round(v)))
-    elif abs(v) >= 10**digits:
-        text = f"{v:.1f}"
-    elif abs(v) < 1e-3:
-        text = f"{v:.{max(digits - 1, 1)}e}"
+    elif abs(v) >= 10 ** (digits - 1):
+        text = f"{v:.1f}".rstrip("0").rstrip(".")  # 123.45 -> "123.5", 999.96 -> "1000"
     else:
-        text = f"{v:.{digits}g}"
+        text = f"{v:.{digits}g}"  # tiny values come out as e.g. "1.5e-05"
     return text.replace("-", MINUS)
 
 
