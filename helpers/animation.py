@@ -26,7 +26,7 @@ import itertools
 import json
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 
 import numpy as np
@@ -85,7 +85,7 @@ class _Plan:
     stride: tuple[int, int]
     dilation: tuple[int, int]
     out: torch.Tensor  # (C_out, H', W')
-    partials: torch.Tensor | None  # (C_out, C_in, H', W') per-channel sums, corr only
+    partials: torch.Tensor | None  # (C_out, C_in, H', W') each channel's sum, corr only
 
 
 def _pair(value, name: str) -> tuple[int, int]:
@@ -115,7 +115,7 @@ def _as_float_tensor(value, name: str) -> torch.Tensor:
 
 
 def _plan(x, kernel, *, mode, kernel_size, padding, stride, dilation, bias) -> _Plan:
-    from .correlation import conv2d, corr2d, pad2d
+    from .correlation import conv2d, pad2d
     from .pooling import pool2d
 
     if mode not in MODES:
@@ -156,18 +156,15 @@ def _plan(x, kernel, *, mode, kernel_size, padding, stride, dilation, bias) -> _
         # conv2d validates channels, sizes and padding, with messages that name the fix.
         out = conv2d(x.unsqueeze(0), w, b, stride=st, padding=padding, dilation=dil)[0]
         padded = pad2d(x, padding, value=0.0)
-        partials = torch.stack(
-            [
-                torch.stack(
-                    [
-                        corr2d(x[ci], w[co, ci], padding=padding, stride=st, dilation=dil)
-                        for ci in range(x.shape[0])
-                    ]
-                )
-                for co in range(w.shape[0])
-            ]
-        )
-        ks = (w.shape[2], w.shape[3])
+        # Each channel's own sum of products, for the arithmetic text: one grouped convolution
+        # (group ci correlates input channel ci with every output channel's slice ci).
+        c_out, c_in, kh, kw = w.shape
+        per_channel = w.transpose(0, 1).reshape(c_in * c_out, 1, kh, kw)
+        partials = conv2d(
+            x.unsqueeze(0), per_channel, stride=st, padding=padding, dilation=dil, groups=c_in
+        )[0]
+        partials = partials.reshape(c_in, c_out, *out.shape[1:]).transpose(0, 1)
+        ks = (kh, kw)
     else:
         if kernel is not None:
             raise TypeError(
@@ -233,7 +230,8 @@ def _step_text(plan: _Plan, inputs, weights, partials, bias, value) -> str:
     return "\n".join(lines)
 
 
-def _steps(plan: _Plan) -> list[Step]:
+def _steps(plan: _Plan, limit: int | None = None) -> list[Step]:
+    """The steps in play order; only the first ``limit`` when given."""
     c_out, oh, ow = plan.out.shape
     c_in = plan.x.shape[0]
     (kh, kw), (sh, sw), (dh, dw) = plan.kernel_size, plan.stride, plan.dilation
@@ -242,13 +240,15 @@ def _steps(plan: _Plan) -> list[Step]:
     weight = None if plan.weight is None else plan.weight.to(torch.float64).numpy()
     partials = None if plan.partials is None else plan.partials.to(torch.float64).numpy()
     steps = []
-    for index, (co, i, j) in enumerate(itertools.product(range(c_out), range(oh), range(ow))):
+    positions = itertools.product(range(c_out), range(oh), range(ow))
+    for index, (co, i, j) in enumerate(itertools.islice(positions, limit)):
         rows = tuple(i * sh + a * dh for a in range(kh))
         cols = tuple(j * sw + b * dw for b in range(kw))
         if rows[-1] >= padded.shape[1] or cols[-1] >= padded.shape[2]:  # pragma: no cover
             raise RuntimeError("internal error: window outside the padded input")
         channels = tuple(range(c_in)) if plan.mode == "corr" else (co,)
-        inputs = tuple(padded[ch][np.ix_(rows, cols)] for ch in channels)
+        window = (slice(rows[0], rows[-1] + 1, dh), slice(cols[0], cols[-1] + 1, dw))
+        inputs = tuple(padded[ch][window] for ch in channels)
         if plan.mode == "corr":
             weights = tuple(weight[co, ch] for ch in channels)
             parts = tuple(float(partials[co, ch, i, j]) for ch in channels)
@@ -322,10 +322,23 @@ def _raw(t: torch.Tensor | None):
 
 
 def _fmt_grid(a: np.ndarray):
-    return np.vectorize(format_number, otypes=[object])(a).tolist()
+    memo: dict[float, str] = {}  # grids repeat values; format each distinct value once
+
+    def fmt(v):
+        text = memo.get(v)
+        if text is None:
+            text = memo[v] = format_number(v)
+        return text
+
+    return np.vectorize(fmt, otypes=[object])(a).tolist()
 
 
-def _player_data(plan: _Plan, steps: list[Step]) -> dict:
+def _player_data(plan: _Plan) -> dict:
+    """The player's JSON: display strings of every grid (formatted here, once) and raw values.
+
+    The script writes each step's arithmetic from these strings, the same way :func:`_step_text`
+    does; the browser test checks that both agree.
+    """
     c_out, oh, ow = plan.out.shape
     return {
         "mode": plan.mode,
@@ -343,8 +356,11 @@ def _player_data(plan: _Plan, steps: list[Step]) -> dict:
         "w": None if plan.weight is None else _fmt_grid(plan.weight.to(torch.float64).numpy()),
         "b": None if plan.bias is None else _fmt_grid(plan.bias.to(torch.float64).numpy()),
         "o": _fmt_grid(plan.out.to(torch.float64).numpy()),
+        # each channel's sum, shown when there are several channels or a bias
+        "ps": _fmt_grid(plan.partials.to(torch.float64).numpy())
+        if plan.partials is not None and (plan.x.shape[0] > 1 or plan.bias is not None)
+        else None,
         "v": _raw(plan.out),
-        "t": [s.text for s in steps],
         # The unpadded operands, so a test can recompute every value independently.
         "src": {"x": _raw(plan.x), "w": _raw(plan.weight), "b": _raw(plan.bias)},
     }
@@ -409,27 +425,33 @@ class Player:
     size in bytes).
     """
 
-    def __init__(self, plan: _Plan, steps: list[Step], title: str | None, description: str | None):
-        self.steps = steps
+    def __init__(self, plan: _Plan, title: str | None, description: str | None):
+        self._plan = plan
         self.title = _default_title(plan) if title is None else str(title)
         self.description = _default_description(plan) if description is None else str(description)
-        data = _player_data(plan, steps)
+        data = _player_data(plan)
         payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
         digest = hashlib.sha1(f"{payload}{self.title}".encode()).hexdigest()[:8]
         self.id = f"c2d-{digest}-{next(_ids)}"
-        self.html = self._render(payload.replace("</", "<\\/"))
+        widest = max(len(t) for t in _iter_strings(data))
+        self.html = self._render(payload.replace("</", "<\\/"), widest)
+
+    @cached_property
+    def steps(self) -> list[Step]:
+        """The :class:`Step` objects the player shows (computed on first use)."""
+        return _steps(self._plan)
 
     @property
     def nbytes(self) -> int:
         """Size of the player's HTML in bytes (UTF-8): what it adds to a page."""
         return len(self.html.encode("utf-8"))
 
-    def _render(self, payload: str) -> str:
+    def _render(self, payload: str, widest: int) -> str:
         pid = self.id
-        n = len(self.steps)
+        n = self._plan.out.numel()
+        first = _steps(self._plan, limit=1)[0].text  # shown until the script takes over
         title = html.escape(self.title)
         desc = html.escape(self.description)
-        widest = max(len(t) for t in _iter_strings(json.loads(payload.replace("<\\/", "</"))))
         controls = "".join(
             [
                 _button("first", "First step"),
@@ -454,7 +476,7 @@ class Player:
             f'<p class="c2d-desc" id="{pid}-desc">{desc}</p>'
             f'<div class="c2d-controls">{controls}</div>'
             f'<div class="c2d-live" aria-live="polite"><p class="c2d-where">Step 1 of {n}</p>'
-            f'<p class="c2d-math">{html.escape(self.steps[0].text)}</p></div>'
+            f'<p class="c2d-math">{html.escape(first)}</p></div>'
             '<div class="c2d-stage"><p class="c2d-nojs">This animation needs JavaScript.</p></div>'
             f'<script type="application/json" class="c2d-data">{payload}</script>'
             "</div>"
@@ -465,11 +487,12 @@ class Player:
         return self.html
 
     def __repr__(self) -> str:
-        return f"<Player {self.title!r}: {len(self.steps)} steps, {self.nbytes / 1024:.1f} KB>"
+        n = self._plan.out.numel()
+        return f"<Player {self.title!r}: {n} steps, {self.nbytes / 1024:.1f} KB>"
 
 
 def _iter_strings(data):
-    for key in ("x", "w", "b", "o"):
+    for key in ("x", "w", "b", "o", "ps"):
         stack = [data[key]]
         while stack:
             item = stack.pop()
@@ -515,4 +538,4 @@ def animate(
         dilation=dilation,
         bias=bias,
     )
-    return Player(plan, _steps(plan), title, description)
+    return Player(plan, title, description)

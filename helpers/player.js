@@ -144,6 +144,42 @@
     return (D.cout > 1 ? "output channel " + co + ", " : "output ") + "row " + i + ", column " + j;
   }
 
+  // ---- the arithmetic of one step, from the display strings (as helpers.animation._step_text)
+  function factor(s) {
+    return s.charAt(0) === "\u2212" ? "(" + s + ")" : s;
+  }
+  function stepText(co, i, j) {
+    var res = D.o[co][i][j];
+    var rows = [];
+    var cols = [];
+    for (var a = 0; a < D.k[0]; a++) rows.push(i * D.s[0] + a * D.d[0]);
+    for (var b = 0; b < D.k[1]; b++) cols.push(j * D.s[1] + b * D.d[1]);
+    if (!corr) {
+      var vals = [];
+      rows.forEach(function (r) { cols.forEach(function (c) { vals.push(D.x[co][r][c]); }); });
+      if (D.mode === "max") return "max(" + vals.join(", ") + ") = " + res;
+      return "(" + vals.map(factor).join(" + ") + ") / " + vals.length + " = " + res;
+    }
+    var several = D.cin > 1;
+    var sub = several || D.b !== null;
+    var lines = [];
+    for (var ch = 0; ch < D.cin; ch++) {
+      var terms = [];
+      for (var a2 = 0; a2 < D.k[0]; a2++) {
+        for (var b2 = 0; b2 < D.k[1]; b2++) {
+          terms.push(factor(D.x[ch][rows[a2]][cols[b2]]) + "\u00d7" + factor(D.w[co][ch][a2][b2]));
+        }
+      }
+      lines.push((several ? "channel " + ch + ": " : "") + terms.join(" + ") + " = " + (sub ? D.ps[co][ch][i][j] : res));
+    }
+    if (sub) {
+      var total = D.ps[co].map(function (p) { return factor(p[i][j]); });
+      if (D.b !== null) total.push(factor(D.b[co]) + " (bias)");
+      lines.push(total.join(" + ") + " = " + res);
+    }
+    return lines.join("\n");
+  }
+
   // ---- show step t
   function show(t) {
     step = Math.max(0, Math.min(N - 1, t));
@@ -173,7 +209,7 @@
       }
     }
     where.textContent = "Step " + (step + 1) + " of " + N + " \u00b7 " + label(p[0], p[1], p[2]);
-    math.textContent = D.t[step];
+    math.textContent = stepText(p[0], p[1], p[2]);
     scrub.value = String(step);
     // aria-disabled, not disabled: a button that is pressed to the end keeps the keyboard focus.
     ["first", "prev", "next", "last"].forEach(function (name) {

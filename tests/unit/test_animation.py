@@ -222,7 +222,6 @@ def test_player_html_is_self_contained_escaped_and_small():
     assert page.count('class="c2d-player"') == 1
     assert player.nbytes == len(page.encode()) < 100_000
     data = embedded_data(page)
-    assert data["t"] == [s.text for s in player.steps]
     assert data["v"] == [[[19.0, 25.0], [37.0, 43.0]]]
     assert data["o"] == [[["19", "25"], ["37", "43"]]]
 
