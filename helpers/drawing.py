@@ -214,6 +214,29 @@ def _pick_step(steps, step):
     return steps[step]
 
 
+def _step_index(plan, step, position):
+    """``step``, or the step that computes output ``position`` (``(i, j)`` or ``(c, i, j)``)."""
+    if position is None:
+        return step
+    if step not in (0, None):
+        raise TypeError("give either step or position, not both.")
+    shape = tuple(plan.out.shape)
+    pos = tuple(position) if isinstance(position, (tuple, list)) else None
+    if pos is not None and len(pos) == 2:
+        pos = (0, *pos)
+    if pos is None or len(pos) != 3 or not all(isinstance(v, (int, np.integer)) for v in pos):
+        raise TypeError(
+            f"position must be (row, column) or (channel, row, column), got {position!r}."
+        )
+    if not all(0 <= v < n for v, n in zip(pos, shape, strict=True)):
+        raise ValueError(
+            f"position={tuple(position)} is outside the output, whose shape is {shape} "
+            "(channels, rows, columns); indices start at 0."
+        )
+    c, i, j = pos
+    return (c * shape[1] + i) * shape[2] + j
+
+
 def _single(plan, step_index, alt_op: str | None):
     steps = _steps(plan)
     step = _pick_step(steps, step_index)
@@ -285,13 +308,14 @@ def _alt_text(plan, step) -> str:
     )
 
 
-def draw_correlation(x, kernel, *, padding=0, stride=1, dilation=1, step=0):
+def draw_correlation(x, kernel, *, padding=0, stride=1, dilation=1, step=0, position=None):
     """Figure: the (padded) input with the window shaded, the kernel, and the output up to ``step``.
 
     ``x`` is ``(H, W)`` and ``kernel`` ``(kh, kw)``; for several channels use
     :func:`draw_channels`.
     ``padding``, ``stride`` and ``dilation`` as in ``torch.nn.functional.conv2d``. ``step`` is the
-    window position, in row-major order over the output (``None``: no window, whole output).
+    window position, in row-major order over the output (``None``: no window, whole output); or
+    give ``position=(i, j)``, the output cell to compute.
     The arithmetic of the step is written under the grids. The figure's ``alt_text`` attribute holds
     a description for screen readers.
     """
@@ -301,16 +325,20 @@ def draw_correlation(x, kernel, *, padding=0, stride=1, dilation=1, step=0):
         x, kernel, mode="corr", kernel_size=None, padding=padding, stride=stride,
         dilation=dilation, bias=None,
     )  # fmt: skip
+    step = _step_index(plan, step, position)
     fig, steps = _single(plan, step, None)
     fig.alt_text = _alt_text(plan, _pick_step(steps, step))
     return fig
 
 
-def draw_pooling(x, kernel_size, *, stride=None, padding=0, dilation=1, mode="max", step=0):
+def draw_pooling(
+    x, kernel_size, *, stride=None, padding=0, dilation=1, mode="max", step=0, position=None
+):
     """Figure: max (``mode="max"``) or average (``"avg"``) pooling of ``x`` ``(H, W)`` at ``step``.
 
     ``stride`` defaults to ``kernel_size`` as in PyTorch. Max pooling pads with ``-inf``, average
-    pooling with zeros (counted in the mean), as ``torch.nn.functional`` does.
+    pooling with zeros (counted in the mean), as ``torch.nn.functional`` does. ``step`` and
+    ``position`` as in :func:`draw_correlation`.
     """
     _require_2d(x, "x")
     if mode not in ("max", "avg"):
@@ -320,6 +348,7 @@ def draw_pooling(x, kernel_size, *, stride=None, padding=0, dilation=1, mode="ma
         dilation=dilation, bias=None,
     )  # fmt: skip
     kh, kw = plan.kernel_size
+    step = _step_index(plan, step, position)
     fig, steps = _single(plan, step, f"{'max' if mode == 'max' else 'mean'}\nof {kh}×{kw}")
     fig.alt_text = _alt_text(plan, _pick_step(steps, step))
     return fig
@@ -372,7 +401,7 @@ def _slab_stack(ax, order, rows, cols, x0, y0, draw, label, fs):
     return depth
 
 
-def draw_channels(x, kernel, *, padding=0, stride=1, dilation=1, bias=None, step=0):
+def draw_channels(x, kernel, *, padding=0, stride=1, dilation=1, bias=None, step=0, position=None):
     """Figure: a multi-channel cross-correlation drawn as stacked 3-D slabs.
 
     ``x`` is ``(C_in, H, W)`` (drawn as ``C_in`` stacked slabs, channel 0 in front), ``kernel`` is
@@ -380,14 +409,15 @@ def draw_channels(x, kernel, *, padding=0, stride=1, dilation=1, bias=None, step
     channel; the one in use at ``step`` is framed), and the output is ``C_out`` stacked slabs with
     the channel being computed in front. Front slabs show their values; the window is shaded on
     every input slab. Under the grids, each channel's sum of products and their total (plus
-    ``bias``, one value per output channel) are written out.
+    ``bias``, one value per output channel) are written out. ``step`` counts positions over output
+    channel 0, then channel 1, ...; or give ``position=(c, i, j)``, the output cell to compute.
     """
     plan = _plan(
         x, kernel, mode="corr", kernel_size=None, padding=padding, stride=stride,
         dilation=dilation, bias=bias,
     )  # fmt: skip
     steps = _steps(plan)
-    st = _pick_step(steps, step)
+    st = _pick_step(steps, _step_index(plan, step, position))
     c_in, c_out = plan.x.shape[0], plan.out.shape[0]
     hp, wp = plan.padded.shape[1:]
     kh, kw = plan.kernel_size

@@ -36,10 +36,11 @@ from helpers.animation import player_steps
 from helpers.style import format_number
 
 ROOT = Path(__file__).resolve().parents[2]
-# COURSE_BOOK_DIR lets the test run against another book (a scratch book while developing).
+# COURSE_BOOK_DIR (a book's folder) and COURSE_SITE_DIR (its built HTML) let the test run against
+# another book or build, e.g. a scratch book while developing.
 BOOK = Path(os.environ.get("COURSE_BOOK_DIR", ROOT)).resolve()
-HTML = BOOK / "_build" / "html"
-SHOTS = BOOK / "_build" / "screenshots"
+HTML = Path(os.environ.get("COURSE_SITE_DIR", BOOK / "_build" / "html")).resolve()
+SHOTS = HTML.parent / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",

@@ -110,6 +110,22 @@ def test_channels_draw_as_stacked_slabs(c_in, c_out, kw):
     assert len(polygons) == 2 * stacks
 
 
+def test_position_picks_the_step_of_an_output_cell():
+    x = torch.arange(18.0).reshape(2, 3, 3)
+    w = torch.arange(4.0).reshape(2, 2, 1, 1)
+    by_position = draw_channels(x, w, position=(1, 0, 2))
+    by_step = draw_channels(x, w, step=9 + 2)
+    assert texts(by_position) == texts(by_step)
+    assert texts(draw_correlation(X3, K2, position=(1, 0))) == texts(
+        draw_correlation(X3, K2, step=2)
+    )
+    assert "max(4, 5, 8, 9)" in "\n".join(texts(draw_pooling(X3 + 1, 2, stride=1, position=(1, 1))))
+    with pytest.raises(ValueError, match="outside the output"):
+        draw_correlation(X3, K2, position=(2, 0))
+    with pytest.raises(TypeError, match="not both"):
+        draw_correlation(X3, K2, step=1, position=(0, 0))
+
+
 def test_bad_steps_and_shapes_are_explained():
     with pytest.raises(ValueError, match="out of range"):
         draw_correlation(X3, K2, step=4)
