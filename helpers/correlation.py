@@ -194,17 +194,22 @@ def _conv(x, weight, bias, stride, padding, dilation, groups):
 
     dtype = _v.compute_dtype(x, weight, *([] if bias is None else [bias]))
     (top, bottom), (left, right) = sides
-    x = F.pad(x.to(dtype), (left, right, top, bottom))
+    x = x.to(dtype)
+    if top or bottom or left or right:
+        x = F.pad(x, (left, right, top, bottom))
     (s_h, s_w), (d_h, d_w) = strides, dilations
     # every window, as a view (no copy): (N, C_in, H_out, W_out, k_h, k_w); a dilated window is
     # every d-th cell of a wider one
     win = x.unfold(2, d_h * (k_h - 1) + 1, s_h).unfold(3, d_w * (k_w - 1) + 1, s_w)
     win = win[..., ::d_h, ::d_w]
     h_out, w_out = win.shape[2:4]
-    # im2col: one column per output position, one row per (channel, kernel row, kernel column)
-    cols = win.permute(0, 1, 4, 5, 2, 3).reshape(n, groups, c_per_group * k_h * k_w, h_out * w_out)
-    w = weight.to(dtype).reshape(groups, c_out // groups, c_per_group * k_h * k_w)
-    y = (w @ cols).reshape(n, c_out, h_out, w_out)  # (G, O/G, CKK) @ (N, G, CKK, HW)
+    # im2col, per group: one row per (channel, kernel row, kernel column), one column per output
+    # position (of every image in the batch); this reshape is the only copy of the input
+    win = win.reshape(n, groups, c_per_group, h_out, w_out, k_h, k_w)
+    cols = win.permute(1, 2, 5, 6, 0, 3, 4).reshape(groups, -1, n * h_out * w_out)
+    w = weight.to(dtype).reshape(groups, c_out // groups, -1)
+    y = torch.bmm(w, cols)  # (G, C_out/G, C_in/G*k_h*k_w) @ (G, C_in/G*k_h*k_w, N*H_out*W_out)
+    y = y.reshape(c_out, n, h_out, w_out).transpose(0, 1).contiguous()
     if bias is not None:
         y = y + bias.to(dtype).reshape(1, c_out, 1, 1)
     return y

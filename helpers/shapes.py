@@ -141,9 +141,9 @@ def transposed_output_size(n, kernel_size, stride=1, padding=0, output_padding=0
     ``out = (n - 1)*stride - 2*padding + dilation*(kernel_size - 1) + output_padding + 1``
 
     It inverts :func:`conv_output_size`: a convolution with the same ``kernel_size``, ``stride``,
-    ``padding`` and ``dilation`` maps ``out`` back to ``n``. ``output_padding`` (PyTorch requires
-    it ``< stride`` or ``< dilation``) adds cells at the end, to choose among the sizes that map to
-    ``n``.
+    ``padding`` and ``dilation`` maps ``out`` back to ``n``. A strided convolution maps several
+    sizes to the same ``n``; ``output_padding`` (``< stride``) adds cells at the end to pick one.
+    PyTorch also allows ``output_padding < dilation``, but then the inverse property is lost.
     """
     n = _positive(n, "n")
     k = _positive(kernel_size, "kernel_size")

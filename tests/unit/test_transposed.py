@@ -1,0 +1,91 @@
+"""helpers.transposed: three forms of transposed convolution, each equal to PyTorch's."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from hypothesis import assume, given, settings
+from ops_cases import PROPERTY, TOL, conv_cases, conv_tensors, randn, transposed_cases
+
+from helpers import (
+    conv2d,
+    conv_transpose2d,
+    conv_transpose2d_scatter,
+    conv_transpose2d_via_conv,
+    transposed_output_size,
+)
+
+FORMS = [conv_transpose2d, conv_transpose2d_scatter, conv_transpose2d_via_conv]
+KEYS = ("stride", "padding", "output_padding", "dilation")
+
+
+def tensors(case):
+    seed, dtype = case["seed"], case["dtype"]
+    x = randn(seed, case["n"], case["in_channels"], *case["size"], dtype=dtype)
+    w = randn(
+        seed + 1, case["in_channels"], case["out_channels"], *case["kernel_size"], dtype=dtype
+    )
+    b = randn(seed + 2, case["out_channels"], dtype=dtype) if case["bias"] else None
+    return x, w, b
+
+
+def per_axis(value):
+    return (value, value) if isinstance(value, int) else value
+
+
+@pytest.mark.parametrize("form", FORMS)
+@PROPERTY
+@given(case=transposed_cases())
+def test_matches_torch(form, case):
+    x, w, b = tensors(case)
+    kw = {k: case[k] for k in KEYS}
+    expected = F.conv_transpose2d(
+        x, w, b, case["stride"], case["padding"], case["output_padding"], 1, case["dilation"]
+    )
+    torch.testing.assert_close(form(x, w, b, **kw), expected, **TOL[case["dtype"]])
+    torch.testing.assert_close(form(x[0], w, b, **kw), expected[0], **TOL[case["dtype"]])
+    sizes = [
+        transposed_output_size(n, k, *(per_axis(kw[key])[axis] for key in KEYS))
+        for axis, (n, k) in enumerate(zip(case["size"], case["kernel_size"], strict=True))
+    ]
+    assert tuple(sizes) == tuple(expected.shape[-2:])
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_worked_examples(form):
+    x = torch.tensor([[0.0, 1.0], [2.0, 3.0]])
+    assert form(x, x).tolist() == [[0.0, 0.0, 1.0], [0.0, 4.0, 6.0], [4.0, 12.0, 9.0]]
+    assert form(x, x, stride=2).tolist() == [
+        [0.0, 0.0, 0.0, 1.0],
+        [0.0, 0.0, 2.0, 3.0],
+        [0.0, 2.0, 0.0, 3.0],
+        [4.0, 6.0, 6.0, 9.0],
+    ]
+    y = form(torch.arange(4).reshape(2, 2), torch.arange(4).reshape(2, 2))
+    assert y.dtype == torch.int64 and y.tolist() == [[0, 0, 1], [0, 4, 6], [4, 12, 9]]
+    assert isinstance(form(x.numpy(), x.numpy()), np.ndarray)
+
+
+@settings(max_examples=200, deadline=None)
+@given(conv_cases(max_groups=1))
+def test_transposed_convolution_is_the_adjoint_of_convolution(case):
+    """<conv2d(x, w), y> == <x, conv_transpose2d(y, w)>: the transpose of the same linear map.
+
+    ``output_padding`` gives back the rows and columns a strided convolution never reached."""
+    x, w, _ = conv_tensors(case)
+    x, w = x.double(), w.double()
+    kw = {k: case[k] for k in ("stride", "padding", "dilation")}
+    y = randn(case["seed"] + 3, *conv2d(x, w, **kw).shape)
+    params = zip(
+        x.shape[-2:], y.shape[-2:], w.shape[-2:], *(per_axis(kw[k]) for k in kw), strict=True
+    )
+    output_padding = []
+    for n, out, k, s, p, d in params:
+        reached = (out - 1) * s - 2 * p + d * (k - 1) + 1
+        assume(reached > 0)  # otherwise some outputs see only padding and torch refuses too
+        output_padding.append(n - reached)
+    back = conv_transpose2d(y, w, output_padding=tuple(output_padding), **kw)
+    assert back.shape == x.shape
+    torch.testing.assert_close((conv2d(x, w, **kw) * y).sum(), (x * back).sum())
