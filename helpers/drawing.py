@@ -12,15 +12,18 @@ step. Colours come from :data:`helpers.style.PALETTE`.
 - :func:`draw_channels`: several channels as stacked 3-D slabs: ``C_in`` input slabs, one stack of
   ``C_in`` kernel slabs per output channel, and ``C_out`` output slabs.
 
-Figures are created with pyplot and then closed, so the notebook shows each figure once (the one
-returned) and pyplot keeps no reference to it.
+Figures are made with pyplot, so both notebook habits show each figure exactly once: leave the call
+last in a cell (the returned figure is displayed and removes itself from pyplot, so the inline
+backend does not show it a second time), or call ``plt.show()`` after it.
 """
 
 from __future__ import annotations
 
+import base64
 import textwrap
 
 import numpy as np
+from matplotlib.figure import Figure
 from matplotlib.patches import Polygon, Rectangle
 
 from .animation import _plan, _steps
@@ -31,6 +34,22 @@ SLAB_OFFSET = 0.55
 CAPTION_PT = (
     10.5  # the arithmetic under the grids  # depth offset between stacked channel slabs, in cells
 )
+
+
+class CourseFigure(Figure):
+    """A matplotlib figure that, when a notebook displays it as a cell's result, leaves pyplot.
+
+    Without this, a figure returned as the last expression of a cell would be shown twice: once
+    as the result and once more by the inline backend, which shows every open pyplot figure.
+    """
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        import matplotlib.pyplot as plt
+        from IPython.core.pylabtools import print_figure
+
+        plt.close(self)
+        png = print_figure(self, "png", bbox_inches="tight")
+        return {"image/png": base64.b64encode(png).decode("ascii")}
 
 
 def _widest(plan) -> int:
@@ -54,8 +73,7 @@ def _new_figure(width_units: float, height_units: float, plan, text: str):
     for line in text.splitlines():
         lines.extend(textwrap.wrap(line, chars, subsequent_indent="    ") or [""])
     text_h = (len(lines) * 1.25 + 1.0) * CAPTION_PT / 72 if lines else 0.1
-    fig = plt.figure(figsize=(fig_w, span_h * cell + text_h))
-    plt.close(fig)  # the caller owns the figure; pyplot keeps no reference
+    fig = plt.figure(figsize=(fig_w, span_h * cell + text_h), FigureClass=CourseFigure)
     fig_h = fig.get_figheight()
     ax = fig.add_axes((0, text_h / fig_h, 1, 1 - text_h / fig_h))
     ax.set_xlim(-0.25, width_units + 0.25)
