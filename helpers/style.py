@@ -20,7 +20,7 @@ OKABE_ITO = {
     "bluish_green": "#009E73",
     "yellow": "#F0E442",
     "blue": "#0072B2",
-    "vermillion": "#D55E00",
+    "vermilion": "#D55E00",
     "reddish_purple": "#CC79A7",
 }
 
@@ -33,7 +33,7 @@ PALETTE = {
     "receptive_field_edge": OKABE_ITO["blue"],
     "kernel": OKABE_ITO["blue"],
     "output": OKABE_ITO["bluish_green"],  # output cells already computed
-    "current": OKABE_ITO["vermillion"],  # the output cell being computed now
+    "current": OKABE_ITO["vermilion"],  # the output cell being computed now
     "padding": "#D9D9D9",  # padding cells: light grey, hatched, dashed edge
     "grid": "#4D4D4D",
     "text": "#1A1A1A",
@@ -75,7 +75,7 @@ def use_style() -> None:
     import matplotlib as mpl
     from cycler import cycler
 
-    order = ["blue", "orange", "bluish_green", "vermillion", "sky_blue", "reddish_purple", "yellow"]
+    order = ["blue", "orange", "bluish_green", "vermilion", "sky_blue", "reddish_purple", "yellow"]
     mpl.rcParams.update(
         {
             "axes.prop_cycle": cycler(color=[OKABE_ITO[name] for name in order]),
