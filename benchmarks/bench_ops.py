@@ -19,6 +19,7 @@ live here, not in timed tests).
 from __future__ import annotations
 
 import argparse
+import os
 import time
 
 import torch
@@ -53,7 +54,9 @@ def main():
     )
     args = parser.parse_args()
     torch.manual_seed(0)
+    load = os.getloadavg()[0]
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, float32, CPU")
+    print(f"load average {load:.1f} on {os.cpu_count()} cores (other work skews the timings)")
 
     x1, k1 = torch.randn(256, 256), torch.randn(3, 3)
     x2, w2 = torch.randn(1, 3, 224, 224), torch.randn(16, 3, 3, 3)

@@ -185,6 +185,18 @@ def window_output_size(n, before, after, kernel_size, stride, dilation, *, axis=
     return (padded - effective) // stride + 1
 
 
+def pool_padding_ok(sides, ks, axes=AXES):
+    """PyTorch's pooling rule: padding on each side is at most half the window (2p <= k)."""
+    for (before, after), k, axis in zip(sides, ks, axes, strict=True):
+        if 2 * max(before, after) > k:
+            where = f" along the {axis}" if axis else ""
+            raise ValueError(
+                f"padding={max(before, after)}{where} is more than half the pooling window "
+                f"kernel_size={k}: PyTorch requires padding <= kernel_size / 2 (here at most "
+                f"{k // 2}): use less padding or a larger window"
+            )
+
+
 def check_mode(mode):
     if mode not in ("max", "avg"):
         raise ValueError(f"mode must be 'max' or 'avg', but got {mode!r}")

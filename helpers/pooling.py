@@ -18,7 +18,6 @@ import torch
 import torch.nn.functional as F
 
 from . import _validate as _v
-from .shapes import _pool_padding_ok
 
 
 def pool2d_loop(x, kernel_size, mode="max", *, stride=1):
@@ -61,7 +60,7 @@ def pool2d(
     ss = ks if stride is None else _v.positive_pair(stride, "stride")
     ds = _v.positive_pair(dilation, "dilation")
     sides = _v.padding_sides(padding)
-    _pool_padding_ok(sides, ks)
+    _v.pool_padding_ok(sides, ks)
     for n, (before, after), k, d, axis in zip(x.shape[-2:], sides, ks, ds, _v.AXES, strict=True):
         _v.window_output_size(n, before, after, k, 1, d, axis=axis, what="window")
 

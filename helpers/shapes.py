@@ -80,18 +80,6 @@ def conv_output_shape(
     )
 
 
-def _pool_padding_ok(sides, ks, axes=_v.AXES):
-    """PyTorch's pooling rule: padding on each side is at most half the window (2p <= k)."""
-    for (before, after), k, axis in zip(sides, ks, axes, strict=True):
-        if 2 * max(before, after) > k:
-            where = f" along the {axis}" if axis else ""
-            raise ValueError(
-                f"padding={max(before, after)}{where} is more than half the pooling window "
-                f"kernel_size={k}: PyTorch requires padding <= kernel_size / 2 (here at most "
-                f"{k // 2}): use less padding or a larger window"
-            )
-
-
 def pool_output_size(n, kernel_size, stride=None, padding=0, dilation=1):
     """Output length of pooling along one axis (PyTorch's ``ceil_mode=False``).
 
@@ -102,7 +90,7 @@ def pool_output_size(n, kernel_size, stride=None, padding=0, dilation=1):
     s = k if stride is None else _positive(stride, "stride")
     d = _positive(dilation, "dilation")
     before, after = _v.side_pair(padding, "padding")
-    _pool_padding_ok([(before, after)], [k], [""])
+    _v.pool_padding_ok([(before, after)], [k], [""])
     return _v.window_output_size(_positive(n, "n"), before, after, k, s, d, what="window")
 
 
@@ -117,22 +105,11 @@ def pool_output_shape(input_size, kernel_size, stride=None, padding=0, dilation=
     ss = ks if stride is None else _v.positive_pair(stride, "stride")
     ds = _v.positive_pair(dilation, "dilation")
     sides = _v.padding_sides(padding)
-    _pool_padding_ok(sides, ks)
+    _v.pool_padding_ok(sides, ks)
     return tuple(
         _v.window_output_size(n, *p, k, s, d, axis=axis, what="window")
         for n, p, k, s, d, axis in zip((h, w), sides, ks, ss, ds, _v.AXES, strict=True)
     )
-
-
-def check_output_padding(output_padding, stride, dilation, axis=""):
-    """PyTorch's rule for transposed convolution: ``output_padding < max(stride, dilation)``."""
-    if output_padding >= max(stride, dilation):
-        where = f" along the {axis}" if axis else ""
-        raise ValueError(
-            f"output_padding={output_padding}{where} must be smaller than the stride ({stride}) "
-            f"or the dilation ({dilation}): it only picks one of the input sizes that a strided "
-            f"convolution maps to the same output size"
-        )
 
 
 def transposed_output_size(n, kernel_size, stride=1, padding=0, output_padding=0, dilation=1):
@@ -151,7 +128,12 @@ def transposed_output_size(n, kernel_size, stride=1, padding=0, output_padding=0
     d = _positive(dilation, "dilation")
     p = _v.as_int(padding, "padding", minimum=0, meaning="a non-negative integer")
     op = _v.as_int(output_padding, "output_padding", minimum=0, meaning="a non-negative integer")
-    check_output_padding(op, s, d)
+    if op >= max(s, d):  # PyTorch's rule
+        raise ValueError(
+            f"output_padding={op} must be smaller than the stride ({s}) or the dilation ({d}): "
+            f"it only picks one of the input sizes that a strided convolution maps to the same "
+            f"output size"
+        )
     out = (n - 1) * s - 2 * p + d * (k - 1) + op + 1
     if out <= 0:
         raise ValueError(

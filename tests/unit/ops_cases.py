@@ -1,14 +1,27 @@
 """Shared Hypothesis strategies for the operation tests (helpers.correlation, pooling, pointwise,
 transposed, shapes): small random shapes and hyper-parameters, and seeded random tensors.
 
-Not a test module (no ``test_`` prefix); the test files import it by name.
+Not a test module (no ``test_`` prefix); the test files import it by name, including the
+``one_torch_thread`` fixture (imported, it applies to that test module).
 """
 
 from __future__ import annotations
 
+import pytest
 import torch
 from hypothesis import settings
 from hypothesis import strategies as st
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_torch_thread():
+    """Tiny tensors: one intra-op thread is several times faster than two fighting over two cores
+    (and pytest-xdist already runs one worker per core). Restored after the module."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
 
 # 500 random cases per property, no per-example deadline (the first call of a kernel is slow).
 PROPERTY = settings(max_examples=500, deadline=None)

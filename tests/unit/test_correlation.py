@@ -8,7 +8,16 @@ import torch
 import torch.nn.functional as F
 from hypothesis import assume, given
 from hypothesis import strategies as st
-from ops_cases import PROPERTY, TOL, axis, conv_cases, conv_tensors, randn, seeds
+from ops_cases import (
+    PROPERTY,
+    TOL,
+    axis,
+    conv_cases,
+    conv_tensors,
+    one_torch_thread,  # noqa: F401 (autouse fixture)
+    randn,
+    seeds,
+)
 
 import helpers
 from helpers import (

@@ -7,7 +7,14 @@ import torch
 import torch.nn.functional as F
 from hypothesis import given
 from hypothesis import strategies as st
-from ops_cases import DTYPES, PROPERTY, TOL, randn, seeds
+from ops_cases import (
+    DTYPES,
+    PROPERTY,
+    TOL,
+    one_torch_thread,  # noqa: F401 (autouse fixture)
+    randn,
+    seeds,
+)
 
 from helpers import conv1x1_matmul, conv2d, corr2d_multi_in_out
 

@@ -8,7 +8,15 @@ import torch
 import torch.nn.functional as F
 from hypothesis import given
 from hypothesis import strategies as st
-from ops_cases import PROPERTY, TOL, axis, pool_cases, randn, seeds
+from ops_cases import (
+    PROPERTY,
+    TOL,
+    axis,
+    one_torch_thread,  # noqa: F401 (autouse fixture)
+    pool_cases,
+    randn,
+    seeds,
+)
 
 from helpers import avg_pool2d, max_pool2d, pool2d, pool2d_loop, pool_output_shape
 

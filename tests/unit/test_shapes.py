@@ -7,7 +7,11 @@ import torch
 import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from ops_cases import PROPERTY, axis
+from ops_cases import (
+    PROPERTY,
+    axis,
+    one_torch_thread,  # noqa: F401 (autouse fixture)
+)
 
 from helpers import (
     conv2d,

@@ -7,7 +7,15 @@ import pytest
 import torch
 import torch.nn.functional as F
 from hypothesis import assume, given, settings
-from ops_cases import PROPERTY, TOL, conv_cases, conv_tensors, randn, transposed_cases
+from ops_cases import (
+    PROPERTY,
+    TOL,
+    conv_cases,
+    conv_tensors,
+    one_torch_thread,  # noqa: F401 (autouse fixture)
+    randn,
+    transposed_cases,
+)
 
 from helpers import (
     conv2d,
