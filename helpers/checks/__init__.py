@@ -21,6 +21,10 @@ _CHECKS: dict[str, str] = {
     "check_same_padding": "padding",
     "check_even_kernel_split": "padding",
     "check_layer_for_target": "padding",
+    # multiple input and output channels
+    "check_multi_in_output": "channels",
+    "check_conv_layer_shapes": "channels",
+    "check_folded_bias": "channels",
     # pooling
     "check_pool_result": "pooling",
     "check_pool_output_shape": "pooling",
