@@ -36,6 +36,8 @@ _CHECKS: dict[str, str] = {
     "check_conv_macs": "pointwise",
     "check_merged_weight": "pointwise",
     "check_separable_ratio": "pointwise",
+    # making convolution fast
+    "check_im2col_shape": "speed",
 }
 
 __all__ = ["Feedback", *sorted(_CHECKS)]
