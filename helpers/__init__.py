@@ -16,6 +16,7 @@ One idea per submodule:
 - ``helpers.drawing``: static figures.
 - ``helpers.animation``: the kernel-sliding player that runs in a static page.
 - ``helpers.widgets``: live ipywidgets explorers (need a running kernel).
+- ``helpers.explorer``: the shape explorer that runs in the static book (no kernel).
 - ``helpers.checks``: self-checks that give feedback on exercise answers.
 
 Padding convention everywhere: PyTorch's. ``padding=p`` adds ``p`` rows/columns on *each* side;
@@ -68,9 +69,12 @@ _EXPORTS = {
     "draw_correlation": "drawing",
     "draw_pooling": "drawing",
     "draw_channels": "drawing",
+    "draw_receptive_field": "drawing",
+    "draw_grid": "drawing",
     "animate": "animation",
     "player_steps": "animation",
     "explore": "widgets",
+    "static_explorer": "explorer",
 }
 
 _SUBMODULES = {
@@ -84,6 +88,7 @@ _SUBMODULES = {
     "drawing",
     "animation",
     "widgets",
+    "explorer",
     "checks",
 }
 

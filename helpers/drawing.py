@@ -11,6 +11,10 @@ step. Colours come from :data:`helpers.style.PALETTE`.
 - :func:`draw_pooling`: the same for max or average pooling.
 - :func:`draw_channels`: several channels as stacked 3-D slabs: ``C_in`` input slabs, one stack of
   ``C_in`` kernel slabs per output channel, and ``C_out`` output slabs.
+- :func:`draw_receptive_field`: the grids of a stack of layers, with the cells that one output cell
+  depends on shaded in every layer.
+- :func:`draw_grid`: the building block: one grid of numbered cells, some shaded, hatched, framed
+  or marked as changed, on a new figure or on axes of your own.
 
 Figures are made with pyplot, so both notebook habits show each figure exactly once: leave the call
 last in a cell (the returned figure is displayed and removes itself from pyplot, so the inline
@@ -30,10 +34,9 @@ from .animation import _plan, _steps
 from .style import PALETTE, format_number
 
 FIG_WIDTH = 6.6  # inches: wide enough for three grids, scaled to ~50% at phone width
-SLAB_OFFSET = 0.55
-CAPTION_PT = (
-    10.5  # the arithmetic under the grids  # depth offset between stacked channel slabs, in cells
-)
+SLAB_OFFSET = 0.55  # depth offset between stacked channel slabs, in cells
+CAPTION_PT = 10.5  # the arithmetic under the grids
+GRID_CELL = 0.45  # inches per cell of a draw_grid figure (and the guess for axes given to it)
 
 
 class CourseFigure(Figure):
@@ -57,7 +60,7 @@ def _widest(plan) -> int:
     return max(len(format_number(v)) for g in grids for v in g.double().flatten().tolist())
 
 
-def _new_figure(width_units: float, height_units: float, plan, text: str):
+def _new_figure(width_units: float, height_units: float, widest: int, text: str):
     """Figure and axes where one cell is one data unit, with ``text`` (the arithmetic) underneath.
 
     Rows go down. The figure is as wide as its content (at most ``FIG_WIDTH`` inches), so there is
@@ -92,15 +95,15 @@ def _new_figure(width_units: float, height_units: float, plan, text: str):
             color=PALETTE["text"],
         )
     # A cell is `cell` inches wide; a digit is about 0.6 em. Fit the widest value, within limits.
-    size = min(cell * 72 * 0.42, cell * 72 * 0.78 / (0.6 * _widest(plan)))
+    size = min(cell * 72 * 0.42, cell * 72 * 0.78 / (0.6 * widest))
     return fig, ax, float(np.clip(size, 7, 12))
 
 
-def _cell(ax, x, y, text, *, face, hatch=False, fontsize=10, weight="normal", z=0):
+def _cell(ax, x, y, text, *, face, hatch=False, fontsize=10, weight="normal", z=0, width=1.0):
     ax.add_patch(
         Rectangle(
             (x, y),
-            1,
+            width,
             1,
             facecolor=face,
             edgecolor=PALETTE["grid"],
@@ -112,7 +115,7 @@ def _cell(ax, x, y, text, *, face, hatch=False, fontsize=10, weight="normal", z=
     )
     if text:
         ax.text(
-            x + 0.5,
+            x + width / 2,
             y + 0.5,
             text,
             ha="center",
@@ -127,6 +130,25 @@ def _cell(ax, x, y, text, *, face, hatch=False, fontsize=10, weight="normal", z=
             else None,
             zorder=z + 4,
         )
+
+
+def _grid(ax, texts, x0, y0, face, *, hatched=(), bold=(), width=1.0, fontsize=10, z=0):
+    """Cells with top-left corner ``(x0, y0)``: ``texts`` holds rows of strings, ``face(r, c)``
+    gives each cell's fill; cells in ``hatched`` are hatched with dashed edges, ``bold`` bold."""
+    for r, row in enumerate(texts):
+        for c, text in enumerate(row):
+            _cell(
+                ax,
+                x0 + c * width,
+                y0 + r,
+                text,
+                face=face(r, c),
+                hatch=(r, c) in hatched,
+                fontsize=fontsize,
+                weight="bold" if (r, c) in bold else "normal",
+                z=z,
+                width=width,
+            )
 
 
 def _outline(ax, x, y, w, h, color, lw=2.4, zorder=5):
@@ -153,22 +175,18 @@ def _input_grid(ax, plan, ch, x0, y0, step, fontsize, *, values=True, z=0):
     window = set()
     if step is not None and ch in step.channels:
         window = {(r, c) for r in step.rows for c in step.cols}
-    for r in range(hp):
-        for c in range(wp):
-            is_pad = r < top or r >= hp - bottom or c < left or c >= wp - right
-            in_win = (r, c) in window
-            face = WINDOW if in_win else (PAD if is_pad else "white")
-            _cell(
-                ax,
-                x0 + c,
-                y0 + r,
-                format_number(grid[r, c]) if values else "",
-                face=face,
-                hatch=is_pad,
-                fontsize=fontsize,
-                weight="bold" if in_win else "normal",
-                z=z,
-            )
+    pad = {
+        (r, c)
+        for r in range(hp)
+        for c in range(wp)
+        if r < top or r >= hp - bottom or c < left or c >= wp - right
+    }
+    texts = [[format_number(v) if values else "" for v in row] for row in grid]
+
+    def face(r, c):
+        return WINDOW if (r, c) in window else (PAD if (r, c) in pad else "white")
+
+    _grid(ax, texts, x0, y0, face, hatched=pad, bold=window, fontsize=fontsize, z=z)
     if window:
         edge = PALETTE["window_edge"]
         if plan.dilation == (1, 1):
@@ -181,10 +199,8 @@ def _input_grid(ax, plan, ch, x0, y0, step, fontsize, *, values=True, z=0):
 
 def _kernel_grid(ax, weight, x0, y0, fontsize, *, values=True, z=0):
     kh, kw = weight.shape
-    for r in range(kh):
-        for c in range(kw):
-            text = format_number(weight[r, c]) if values else ""
-            _cell(ax, x0 + c, y0 + r, text, face=KERNEL, fontsize=fontsize, z=z)
+    texts = [[format_number(v) if values else "" for v in row] for row in weight]
+    _grid(ax, texts, x0, y0, lambda r, c: KERNEL, fontsize=fontsize, z=z)
     _outline(ax, x0, y0, kw, kh, PALETTE["kernel"], lw=1.6, zorder=z + 5)
 
 
@@ -192,22 +208,25 @@ def _output_grid(ax, plan, co, x0, y0, step, fontsize, *, values=True, z=0):
     _, oh, ow = plan.out.shape
     out = plan.out[co].double().numpy()
     current = None if step is None else step.index
-    for i in range(oh):
-        for j in range(ow):
-            k = (co * oh + i) * ow + j
-            done = current is None or k <= current
-            _cell(
-                ax,
-                x0 + j,
-                y0 + i,
-                format_number(out[i, j]) if (done and values) else "",
-                face=(WINDOW if k == current else DONE) if done else "white",
-                fontsize=fontsize,
-                weight="bold" if k == current else "normal",
-                z=z,
-            )
-            if k == current:
-                _outline(ax, x0 + j, y0 + i, 1, 1, PALETTE["current"], lw=2.6, zorder=z + 5)
+    first = co * oh * ow  # step of this channel's cell (0, 0)
+    done = {
+        (i, j)
+        for i in range(oh)
+        for j in range(ow)
+        if current is None or first + i * ow + j <= current
+    }
+    now = set() if current is None else {divmod(current - first, ow)} & done
+    texts = [
+        [format_number(out[i, j]) if ((i, j) in done and values) else "" for j in range(ow)]
+        for i in range(oh)
+    ]
+
+    def face(i, j):
+        return WINDOW if (i, j) in now else (DONE if (i, j) in done else "white")
+
+    _grid(ax, texts, x0, y0, face, bold=now, fontsize=fontsize, z=z)
+    for i, j in now:
+        _outline(ax, x0 + j, y0 + i, 1, 1, PALETTE["current"], lw=2.6, zorder=z + 5)
 
 
 def _label(ax, x, y, text, fontsize):
@@ -266,7 +285,7 @@ def _single(plan, step_index, alt_op: str | None):
     width = wp + gap + mid_w + gap + ow + 0.5
     height = max(hp, kh, oh) + 0.5
     text = step.text if step is not None else ""
-    fig, ax, fs = _new_figure(width, height, plan, text)
+    fig, ax, fs = _new_figure(width, height, _widest(plan), text)
     ys = {name: (height - 0.5 - size) / 2 for name, size in (("in", hp), ("k", kh), ("out", oh))}
     padded = any(plan.pad)
     _label(ax, wp / 2, ys["in"], "input (padded)" if padded else "input", fs)
@@ -449,7 +468,7 @@ def draw_channels(x, kernel, *, padding=0, stride=1, dilation=1, bias=None, step
     width = wp + depth_in + 0.9 + gap + kw + depth_in + 0.9 + gap + ow + depth_out + 1.2
     height = max(hp + depth_in, k_col_h, oh + depth_out) + 0.8
     text = st.text if st is not None else ""
-    fig, ax, fs = _new_figure(width, height, plan, text)
+    fig, ax, fs = _new_figure(width, height, _widest(plan), text)
     mid = (height - 0.8) / 2 + 0.2
     co_now = 0 if st is None else st.out[0]
 
@@ -524,4 +543,427 @@ def draw_channels(x, kernel, *, padding=0, stride=1, dilation=1, bias=None, step
         fs,
     )
     fig.alt_text = _alt_text(plan, st)
+    return fig
+
+
+# ------------------------------------------------------------------------------ grids and fields
+
+
+def _as_grid(values, name) -> np.ndarray:
+    """``values`` as a 2-D float array (a 1-D sequence is one row)."""
+    if hasattr(values, "detach"):
+        values = values.detach().cpu().numpy()
+    try:
+        a = np.asarray(values, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be a tensor, an array or nested lists of numbers.") from exc
+    if a.ndim == 1:
+        a = a[None, :]
+    if a.ndim != 2 or a.size == 0:
+        raise ValueError(
+            f"{name} must be a non-empty row (W,) or grid (H, W) of numbers, got shape {a.shape}."
+        )
+    return a
+
+
+def _cell_set(spec, shape, name) -> set[tuple[int, int]]:
+    """Cells named by ``spec``: ``None``, a boolean mask of ``shape``, or ``(row, col)`` pairs."""
+    if spec is None:
+        return set()
+    if hasattr(spec, "detach"):
+        spec = spec.detach().cpu().numpy()
+    mask = None if isinstance(spec, (set, frozenset)) else np.asarray(spec)
+    if mask is not None and mask.dtype == bool:
+        if mask.ndim == 1 and shape[0] == 1:
+            mask = mask[None, :]
+        if mask.shape != tuple(shape):
+            raise ValueError(
+                f"{name} is a mask of shape {mask.shape}, but the grid has shape {tuple(shape)}: "
+                "give a mask of the same shape, or a list of (row, column) pairs."
+            )
+        return {(int(r), int(c)) for r, c in zip(*np.nonzero(mask), strict=True)}
+    cells = set()
+    for item in spec:
+        if (
+            not isinstance(item, (tuple, list))
+            or len(item) != 2
+            or not all(isinstance(v, (int, np.integer)) for v in item)
+        ):
+            raise TypeError(
+                f"{name} must be a boolean mask or a list of (row, column) pairs, got {item!r} "
+                "in it."
+            )
+        r, c = int(item[0]), int(item[1])
+        if not (0 <= r < shape[0] and 0 <= c < shape[1]):
+            raise ValueError(
+                f"{name} names cell ({r}, {c}), outside the {shape[0]}×{shape[1]} grid "
+                "(rows and columns start at 0)."
+            )
+        cells.add((r, c))
+    return cells
+
+
+def _grid_fontsize(texts, width_units: float) -> float:
+    """Font size fitting the longest text in a cell ``width_units`` wide (``GRID_CELL`` inches)."""
+    widest = max([len(t) for row in texts for t in row] + [1])
+    return float(np.clip(min(11.0, GRID_CELL * 72 * width_units * 0.78 / (0.6 * widest)), 7, 12))
+
+
+def _extend_view(ax, x_lo, y_lo, x_hi, y_hi):
+    """Grow the axes' view to hold a box (rows go down); remembers earlier grids on the axes."""
+    old = getattr(ax, "_course_grid_box", None)
+    if old is not None:
+        x_lo, y_lo = min(x_lo, old[0]), min(y_lo, old[1])
+        x_hi, y_hi = max(x_hi, old[2]), max(y_hi, old[3])
+    ax._course_grid_box = (x_lo, y_lo, x_hi, y_hi)
+    ax.set_xlim(x_lo, x_hi)
+    ax.set_ylim(y_hi, y_lo)
+    ax.set_aspect("equal")
+    ax.axis("off")
+
+
+def draw_grid(
+    values,
+    *,
+    ax=None,
+    highlight=None,
+    colors=None,
+    changed=None,
+    hatch=None,
+    frames=None,
+    title=None,
+    note=None,
+    origin=(0, 0),
+    cell_width=1.0,
+    fontsize=None,
+    show_values=True,
+    highlight_color=None,
+    frame_color=None,
+):
+    """One grid of numbered cells: the building block of the course's figures.
+
+    ``values`` is ``(H, W)`` (or ``(W,)``, one row); each value is printed in its cell (as
+    :func:`helpers.style.format_number` writes it) unless ``show_values=False``. Cells can be
+    chosen with a boolean mask of the grid's shape or a list of ``(row, col)`` pairs:
+
+    - ``highlight``: shaded in ``highlight_color`` (default: the receptive-field blue), bold text;
+    - ``changed``: marked with a thick black frame inside the cell (e.g. "differs from before");
+    - ``hatch``: hatched with dashed edges, like padding (e.g. cells that are dropped).
+
+    ``colors`` maps values to fills, e.g. ``{1: PALETTE["sky_blue"], -1: PALETTE["orange"]}``
+    (other values stay white). ``frames`` lists windows ``(row, col, height, width)``, in cells,
+    framed by dashed rectangles (``frame_color``, default blue). ``title`` is written centred
+    above the grid, ``note`` to its right. Cells are ``cell_width`` wide and one tall; the grid's
+    top-left corner sits at ``origin`` (x, y) in data units, rows going down, so several grids can
+    share one axes.
+
+    Without ``ax``, draws on a new figure sized to the grid and returns the figure; with ``ax``,
+    draws there (setting equal aspect, hiding the axis and growing the view to hold every grid
+    drawn on it) and returns ``ax``.
+    """
+    grid = _as_grid(values, "values")
+    rows, cols = grid.shape
+    width = float(cell_width)
+    if not width > 0:
+        raise ValueError(f"cell_width must be positive, got {cell_width!r}.")
+    lit = _cell_set(highlight, grid.shape, "highlight")
+    marked = _cell_set(changed, grid.shape, "changed")
+    hatched = _cell_set(hatch, grid.shape, "hatch")
+    if colors is not None and not isinstance(colors, dict):
+        raise TypeError(
+            f"colors must map values to colours, e.g. {{1: PALETTE['sky_blue']}}, got {colors!r}."
+        )
+    fills = {float(k): v for k, v in (colors or {}).items()}
+    lit_face = PALETTE["receptive_field"] if highlight_color is None else highlight_color
+    texts = [[format_number(v) if show_values else "" for v in row] for row in grid]
+    fs = _grid_fontsize(texts, width) if fontsize is None else float(fontsize)
+    x0, y0 = (float(v) for v in origin)
+    note_w = 0.0
+    if note:
+        longest = max(len(line) for line in str(note).splitlines())
+        note_w = 0.25 + longest * 0.6 * fs * 0.9 / 72 / GRID_CELL
+    title_h = 0.35 + 0.5 * len(str(title).splitlines()) * fs / 11 if title else 0.0
+    box = (x0 - 0.1, y0 - 0.1 - title_h, x0 + cols * width + note_w + 0.1, y0 + rows + 0.1)
+
+    created = ax is None
+    if created:
+        import matplotlib.pyplot as plt
+
+        w_in, h_in = (box[2] - box[0]) * GRID_CELL, (box[3] - box[1]) * GRID_CELL
+        fig = plt.figure(figsize=(w_in, h_in), FigureClass=CourseFigure)
+        ax = fig.add_axes((0, 0, 1, 1))
+
+    def face(r, c):
+        if (r, c) in lit:
+            return lit_face
+        return fills.get(float(grid[r, c]), PAD if (r, c) in hatched else "white")
+
+    _grid(ax, texts, x0, y0, face, hatched=hatched, bold=lit, width=width, fontsize=fs)
+    for r, c in sorted(marked):
+        ax.add_patch(
+            Rectangle(
+                (x0 + c * width + 0.08, y0 + r + 0.08),
+                width - 0.16,
+                0.84,
+                fill=False,
+                edgecolor=PALETTE["black"],
+                linewidth=2.5,
+                zorder=6,
+            )
+        )
+    edge = PALETTE["blue"] if frame_color is None else frame_color
+    for frame in frames or []:
+        if len(frame) != 4:
+            raise ValueError(f"each frame is (row, col, height, width) in cells, got {frame!r}.")
+        r, c, h, w = frame
+        ax.add_patch(
+            Rectangle(
+                (x0 + c * width, y0 + r),
+                w * width,
+                h,
+                fill=False,
+                edgecolor=edge,
+                linewidth=2,
+                linestyle="--",
+                zorder=7,
+            )
+        )
+    if title:
+        _label(ax, x0 + cols * width / 2, y0, str(title), fs)
+    if note:
+        ax.text(
+            x0 + cols * width + 0.25,
+            y0 + rows / 2,
+            str(note),
+            ha="left",
+            va="center",
+            fontsize=fs * 0.9,
+            color=PALETTE["muted"],
+        )
+    _extend_view(ax, *box)
+    return ax.figure if created else ax
+
+
+def _layer_geometry(layers, kernel_sizes, strides, paddings, dilations):
+    """Per layer: its grid (or ``None``) and ``(H, W)``; per connection: ``k, s, d, sides``.
+
+    Sizes not given are computed with :func:`helpers.shapes.conv_output_shape`; sizes given are
+    checked against it.
+    """
+    from . import _validate as _v
+    from .shapes import conv_output_shape
+
+    if isinstance(kernel_sizes, (int, np.integer)) or not isinstance(kernel_sizes, (list, tuple)):
+        raise TypeError(
+            "kernel_sizes must be a list with one kernel size per layer, e.g. [3, 3] for two "
+            f"3×3 layers, got {kernel_sizes!r}."
+        )
+    n = len(kernel_sizes)
+    if not isinstance(layers, (list, tuple)) or len(layers) != n + 1:
+        got = len(layers) if isinstance(layers, (list, tuple)) else type(layers).__name__
+        raise ValueError(
+            f"layers must list {n + 1} grids or sizes (the input, then one per kernel in "
+            f"kernel_sizes, which has {n}), got {got}."
+        )
+
+    def per_layer(value, name):
+        if isinstance(value, list):
+            if len(value) != n:
+                raise ValueError(f"{name} has {len(value)} entries, but there are {n} kernels.")
+            return value
+        return [value] * n
+
+    ks = [_v.positive_pair(k, f"kernel_sizes[{i}]") for i, k in enumerate(kernel_sizes)]
+    ss = [_v.positive_pair(s, "strides") for s in per_layer(strides, "strides")]
+    ds = [_v.positive_pair(d, "dilations") for d in per_layer(dilations, "dilations")]
+    sides = [_v.padding_sides(p, "paddings") for p in per_layer(paddings, "paddings")]
+    grids, shapes = [], []
+    for i, layer in enumerate(layers):
+        grid = None
+        if layer is None:
+            if i == 0:
+                raise ValueError("layers[0], the input, needs a grid or a size, not None.")
+            shape = None
+        elif isinstance(layer, (int, np.integer)):
+            shape = (int(layer), int(layer))
+        elif (
+            isinstance(layer, tuple)
+            and len(layer) == 2
+            and all(isinstance(v, (int, np.integer)) for v in layer)
+        ):
+            shape = (int(layer[0]), int(layer[1]))
+        else:
+            grid = _as_grid(layer, f"layers[{i}]")
+            shape = grid.shape
+        if i > 0:
+            expected = conv_output_shape(
+                shapes[-1], ks[i - 1], padding=sides[i - 1], stride=ss[i - 1], dilation=ds[i - 1]
+            )
+            if shape is None:
+                shape = expected
+            elif tuple(shape) != tuple(expected):
+                raise ValueError(
+                    f"layers[{i}] is {shape[0]}×{shape[1]}, but a {ks[i - 1][0]}×{ks[i - 1][1]} "
+                    f"kernel (stride {ss[i - 1]}, padding {sides[i - 1]}, dilation "
+                    f"{ds[i - 1]}) on the {shapes[-1][0]}×{shapes[-1][1]} layer before it gives "
+                    f"{expected[0]}×{expected[1]}."
+                )
+        grids.append(grid)
+        shapes.append(tuple(int(v) for v in shape))
+    return grids, shapes, list(zip(ks, ss, ds, sides, strict=True))
+
+
+def receptive_fields(layers, kernel_sizes, *, strides=1, paddings=0, dilations=1, position=None):
+    """The cells of every layer that output cell ``position`` depends on, first layer first.
+
+    Arguments as in :func:`draw_receptive_field`. Each entry is a sorted list of ``(row, col)`` in
+    that layer's own coordinates; a negative or too large index is a padding cell (read by the
+    window, but a constant: nothing further back reaches it). Walking back one layer, cell
+    ``(i, j)`` reads rows ``i*stride - top + a*dilation`` for ``a`` in ``range(kernel_size)``, and
+    columns alike: the windows :func:`helpers.animation.player_steps` slides.
+    """
+    _, shapes, convs = _layer_geometry(layers, kernel_sizes, strides, paddings, dilations)
+    fields = [{_centre_or(position, shapes[-1])}]
+    for layer in reversed(range(len(convs))):
+        (kh, kw), (sh, sw), (dh, dw), ((top, _), (left, _)) = convs[layer]
+        h, w = shapes[layer + 1]
+        fields.append(
+            {
+                (i * sh - top + a * dh, j * sw - left + b * dw)
+                for i, j in fields[-1]
+                if 0 <= i < h and 0 <= j < w  # padding cells depend on nothing
+                for a in range(kh)
+                for b in range(kw)
+            }
+        )
+    return [sorted(f) for f in reversed(fields)]
+
+
+def _centre_or(position, shape):
+    if position is None:
+        return ((shape[0] - 1) // 2, (shape[1] - 1) // 2)
+    if (
+        not isinstance(position, (tuple, list))
+        or len(position) != 2
+        or not all(isinstance(v, (int, np.integer)) for v in position)
+    ):
+        raise TypeError(f"position must be (row, column) of an output cell, got {position!r}.")
+    i, j = int(position[0]), int(position[1])
+    if not (0 <= i < shape[0] and 0 <= j < shape[1]):
+        raise ValueError(
+            f"position={(i, j)} is outside the {shape[0]}×{shape[1]} output (indices start at 0)."
+        )
+    return (i, j)
+
+
+def draw_receptive_field(
+    layers, kernel_sizes, *, strides=1, paddings=0, dilations=1, position=None, titles=None
+):
+    """Figure: the grids of a stack of layers, left to right, and one output cell's receptive field.
+
+    ``layers`` lists the input, then the output of each layer: each entry a grid of values
+    (``(H, W)``, printed), a size (``n`` or ``(H, W)``, an empty grid) or ``None`` (size computed
+    with :func:`helpers.shapes.conv_output_shape`; sizes given are checked against it).
+    ``kernel_sizes`` gives layer ``l``'s kernel (int or ``(kh, kw)``), from ``layers[l]`` to
+    ``layers[l + 1]``; ``strides``, ``paddings`` (PyTorch's convention, drawn as a hatched ring)
+    and ``dilations`` are one value for every layer or a list with one per layer. ``position`` is
+    the ``(row, col)`` of the output cell (default: the centre); it is framed, and every cell it
+    depends on (:func:`receptive_fields`) is shaded, in every layer. ``titles`` name the grids
+    (default: "input", "layer 1", ..., "output", with their sizes).
+
+    The figure's ``alt_text`` attribute describes it; ``fields`` holds the shaded cells per layer.
+    Example: ``draw_receptive_field([X, Y, z], [2, 2], titles=["X", "Y", "z"])``.
+    """
+    grids, shapes, convs = _layer_geometry(layers, kernel_sizes, strides, paddings, dilations)
+    fields = receptive_fields(
+        [s for s in shapes], kernel_sizes, strides=strides, paddings=paddings,
+        dilations=dilations, position=position,
+    )  # fmt: skip
+    n = len(shapes)
+    if titles is None:
+        names = ["input"] + [f"layer {i}" for i in range(1, n - 1)] + ["output"]
+        titles = [f"{name} ({h}×{w})" for name, (h, w) in zip(names, shapes, strict=True)]
+    elif len(titles) != n:
+        raise ValueError(f"titles has {len(titles)} entries, but there are {n} grids.")
+    else:
+        names = titles = [str(t) for t in titles]
+    # each layer with the padding ring of the kernel that reads it
+    rings = [c[3] for c in convs] + [((0, 0), (0, 0))]
+    padded = [
+        (h + t + b, w + lft + rgt)
+        for (h, w), ((t, b), (lft, rgt)) in zip(shapes, rings, strict=True)
+    ]
+    gap = 1.7
+    width = sum(w for _, w in padded) + gap * (n - 1)
+    height = max(h for h, _ in padded) + 0.5
+    strings = [format_number(v) for g in grids if g is not None for v in g.flat]
+    fig, ax, fs = _new_figure(width, height, max([len(t) for t in strings] + [1]), "")
+    x = 0.0
+    for idx, (((top, _), (left, _)), (h, w)) in enumerate(zip(rings, shapes, strict=True)):
+        hp, wp = padded[idx]
+        y = (height - 0.5 - hp) / 2
+        grid, field = grids[idx], fields[idx]
+        pad = {
+            (r, c)
+            for r in range(hp)
+            for c in range(wp)
+            if r < top or r >= top + h or c < left or c >= left + w
+        }
+        shown = {(r + top, c + left) for r, c in field}
+        texts = [
+            [
+                ("0" if (r, c) in pad else format_number(grid[r - top, c - left]))
+                if grid is not None
+                else ""
+                for c in range(wp)
+            ]
+            for r in range(hp)
+        ]
+
+        def face(r, c, shown=shown, pad=pad):
+            if (r, c) in shown:
+                return PALETTE["receptive_field"]
+            return PAD if (r, c) in pad else "white"
+
+        _grid(ax, texts, x, y, face, hatched=pad, fontsize=fs)
+        rows = [r for r, _ in shown]
+        cols = [c for _, c in shown]
+        box_h, box_w = max(rows) - min(rows) + 1, max(cols) - min(cols) + 1
+        if len(shown) == box_h * box_w:  # a solid block: one frame around it
+            edge, lw = (PALETTE["current"], 2.6) if idx == n - 1 else (PALETTE["blue"], 2.0)
+            _outline(ax, x + min(cols), y + min(rows), box_w, box_h, edge, lw=lw, zorder=6)
+        else:
+            for r, c in shown:
+                _outline(ax, x + c, y + r, 1, 1, PALETTE["blue"], lw=1.6, zorder=6)
+        _label(ax, x + wp / 2, y, titles[idx], fs)
+        if idx < n - 1:
+            (kh, kw), (sh, sw), (dh, dw), _ = convs[idx]
+            note = f"{kh}×{kw}"
+            note += f"\nstride {sh}" if (sh, sw) == (sh, sh) and sh > 1 else ""
+            note += f"\nstride {sh}×{sw}" if sh != sw else ""
+            note += f"\ndilation {dh}" if dh == dw and dh > 1 else ""
+            note += f"\ndilation {dh}×{dw}" if dh != dw else ""
+            mid = (height - 0.5) / 2
+            _operator(ax, x + wp + gap / 2, mid, "→", fs)
+            ax.text(
+                x + wp + gap / 2, mid - 0.45, note, ha="center", va="bottom",
+                fontsize=fs * 0.8, color=PALETTE["muted"],
+            )  # fmt: skip
+        x += wp + gap
+    i, j = fields[-1][0]
+    parts = []
+    for idx in range(n - 1):
+        f = fields[idx]
+        inside = [(r, c) for r, c in f if 0 <= r < shapes[idx][0] and 0 <= c < shapes[idx][1]]
+        rows, cols = [r for r, _ in f], [c for _, c in f]
+        h, w = max(rows) - min(rows) + 1, max(cols) - min(cols) + 1
+        shape = f"a {h}×{w} block" if h * w == len(f) else f"spread over {h}×{w}"
+        extra = f", {len(f) - len(inside)} of them padding" if len(inside) < len(f) else ""
+        parts.append(f"{len(f)} cells of {names[idx]} ({shape}{extra})")
+    grids_text = ", ".join(f"{t} {h}×{w}" for t, (h, w) in zip(names, shapes, strict=True))
+    fig.alt_text = (
+        f"{n} grids from left to right: {grids_text}. Cell ({i}, {j}) of {names[-1]} is framed; "
+        f"the cells it depends on are shaded: {'; '.join(parts)}."
+    )
+    fig.fields = fields
     return fig

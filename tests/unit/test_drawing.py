@@ -6,11 +6,13 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import matplotlib.colors  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 import torch  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+import helpers  # noqa: E402
 from helpers import style  # noqa: E402
 from helpers.animation import player_steps  # noqa: E402
 from helpers.drawing import draw_channels, draw_correlation, draw_pooling  # noqa: E402
@@ -180,3 +182,161 @@ def test_style_is_explicit():
 )
 def test_format_number(value, text):
     assert format_number(value) == text
+
+
+# ---------------------------------------------------------------------- draw_grid, receptive fields
+
+from helpers.drawing import draw_grid, draw_receptive_field, receptive_fields  # noqa: E402
+
+
+def rectangles(ax):
+    return [p for p in ax.patches if type(p).__name__ == "Rectangle"]
+
+
+def test_draw_grid_prints_values_and_marks_cells():
+    values = torch.tensor([[0.0, 1.0, -1.0], [2.5, 0.0, 1.0]])
+    fig = draw_grid(
+        values,
+        highlight=[(0, 0)],
+        changed=values == 1,
+        hatch=[(1, 2)],
+        frames=[(0, 0, 2, 2)],
+        title="a grid",
+        note="a note",
+        colors={1: style.PALETTE["sky_blue"]},
+    )
+    assert isinstance(fig, Figure)
+    ax = fig.axes[0]
+    shown = texts(fig)
+    assert (
+        ["0", "1", "−1", "2.5", "0", "1"] == shown[:6] and "a grid" in shown and "a note" in shown
+    )
+    rects = rectangles(ax)
+    cells = rects[:6]
+    assert cells[0].get_facecolor() == matplotlib.colors.to_rgba(style.PALETTE["receptive_field"])
+    assert cells[1].get_facecolor() == matplotlib.colors.to_rgba(style.PALETTE["sky_blue"])
+    assert cells[5].get_hatch() == "///" and cells[4].get_hatch() is None
+    thick = [r for r in rects[6:] if r.get_linewidth() == 2.5]
+    dashed = [r for r in rects[6:] if r.get_linestyle() == "--"]
+    assert len(thick) == 2 and len(dashed) == 1  # two changed cells, one frame
+    assert dashed[0].get_width() == 2 and dashed[0].get_height() == 2
+    fig.canvas.draw()
+
+
+def test_draw_grid_shares_axes_and_grows_the_view():
+    fig, ax = plt.subplots()
+    assert draw_grid([1, 2, 3], ax=ax) is ax  # a 1-D sequence is one row
+    draw_grid([[4, 5]], ax=ax, origin=(0, 2), cell_width=1.5, show_values=False)
+    x_lo, x_hi = ax.get_xlim()
+    y_hi, y_lo = ax.get_ylim()  # rows go down
+    assert x_lo < 0 and x_hi > 3 and y_lo < 0 and y_hi > 3
+    assert texts(fig) == ["1", "2", "3"]  # the second grid shows no values
+    assert [r.get_width() for r in rectangles(ax)][-2:] == [1.5, 1.5]
+
+
+@pytest.mark.parametrize(
+    "kwargs,error,words",
+    [
+        ({"highlight": [(2, 0)]}, ValueError, "outside"),
+        ({"highlight": [(0, 0.5)]}, TypeError, "pairs"),
+        ({"changed": torch.ones(3, 3, dtype=torch.bool)}, ValueError, "mask of shape"),
+        ({"colors": ["red"]}, TypeError, "colors"),
+        ({"frames": [(0, 0, 1)]}, ValueError, "frame"),
+        ({"cell_width": 0}, ValueError, "cell_width"),
+    ],
+)
+def test_draw_grid_explains_bad_arguments(kwargs, error, words):
+    with pytest.raises(error, match=words):
+        draw_grid(torch.zeros(2, 2), **kwargs)
+    with pytest.raises(ValueError, match="grid"):
+        draw_grid(torch.zeros(2, 2, 2))
+
+
+def grad_fields(n, kernel_sizes, strides, paddings, dilations, position):
+    """The cells of every layer (padding included) that an output cell depends on, by autograd.
+
+    Kernels of ones, so every cell inside a window gets a non-zero gradient. Each layer is padded
+    explicitly, so the gradient reaches its padding cells too (in unpadded coordinates).
+    """
+    h = torch.ones(1, 1, n, n, requires_grad=True)
+    padded_layers, pads = [], []
+    for k, s, p, d in zip(kernel_sizes, strides, paddings, dilations, strict=True):
+        hp = torch.nn.functional.pad(h, (p, p, p, p))
+        hp.retain_grad()
+        padded_layers.append(hp)
+        pads.append(p)
+        h = torch.nn.functional.conv2d(hp, torch.ones(1, 1, k, k), stride=s, dilation=d)
+    h[0, 0][position].backward()
+    return [
+        {(r - p, c - p) for r, c in (t.grad[0, 0] != 0).nonzero().tolist()}
+        for t, p in zip(padded_layers, pads, strict=True)
+    ] + [{position}]
+
+
+STACKS = [
+    # (n, kernel sizes, strides, paddings, dilations, position)
+    (3, [2, 2], [1, 1], [0, 0], [1, 1], (0, 0)),
+    (7, [3, 3], [2, 1], [1, 1], [1, 1], (0, 1)),
+    (9, [3], [1], [0], [2], (2, 2)),
+    (8, [3, 2, 3], [1, 2, 1], [1, 0, 1], [1, 1, 1], (1, 1)),
+    (7, [3, 3], [1, 1], [0, 2], [2, 1], (3, 0)),
+]
+
+
+@pytest.mark.parametrize("n,ks,ss,ps,ds,position", STACKS)
+def test_receptive_fields_match_autograd(n, ks, ss, ps, ds, position):
+    fields = receptive_fields(
+        [n] + [None] * len(ks), ks, strides=ss, paddings=ps, dilations=ds, position=position
+    )
+    assert [set(f) for f in fields] == grad_fields(n, ks, ss, ps, ds, position)
+    fig = draw_receptive_field(
+        [n] + [None] * len(ks), ks, strides=ss, paddings=ps, dilations=ds, position=position
+    )
+    assert fig.fields == fields
+    assert f"Cell {position}" in fig.alt_text
+    fig.canvas.draw()
+
+
+@pytest.mark.parametrize("ks,ss", [([3, 3], [1, 1]), ([3, 3, 3], [2, 1, 2]), ([2, 5], [3, 1])])
+def test_an_interior_field_spans_what_helpers_shapes_says(ks, ss):
+    # No padding and a cell away from the borders: the field spans receptive_field cells, and
+    # has no holes unless a layer skips cells (a 2-wide kernel with stride 3 skips one in three).
+    side = helpers.receptive_field(list(zip(ks, ss, strict=True)))
+    fields = receptive_fields([40] + [None] * len(ks), ks, strides=ss, position=(1, 1))
+    rows = [r for r, _ in fields[0]]
+    assert max(rows) - min(rows) + 1 == side
+    solid = all(s <= k for k, s in zip(ks, ss, strict=True))
+    assert (len(fields[0]) == side**2) == solid
+
+
+def test_receptive_field_figure_of_the_two_layer_example():
+    y = helpers.corr2d(X3, K2)
+    z = helpers.corr2d(y, K2)
+    fig = draw_receptive_field([X3, y, z], [2, 2], titles=["X", "Y", "z"])
+    shown = texts(fig)
+    assert {"0", "8", "19", "43", "228", "X", "Y", "z"} <= set(shown)
+    assert len(fig.fields[0]) == 9 and len(fig.fields[1]) == 4 and fig.fields[2] == [(0, 0)]
+    assert "9 cells of X (a 3×3 block)" in fig.alt_text
+    # sizes alone give empty grids; the default titles carry the sizes
+    fig = draw_receptive_field([5, None], [3], paddings=1, position=(0, 0))
+    assert "input (5×5)" in texts(fig) and "output (5×5)" in texts(fig)
+    assert "5 of them padding" in fig.alt_text
+
+
+@pytest.mark.parametrize(
+    "args,kwargs,error,words",
+    [
+        (([3, 2, 2], [2, 2]), {}, ValueError, "layers\\[2\\] is 2×2"),
+        (([3, None], [2, 2]), {}, ValueError, "3 grids or sizes"),
+        (([3, None, None], 2), {}, TypeError, "one kernel size per layer"),
+        (([None, 2], [2]), {}, ValueError, "input"),
+        (([3, None], [2]), {"position": (2, 0)}, ValueError, "outside"),
+        (([3, None], [2]), {"position": 0}, TypeError, "position"),
+        (([3, None, None], [2, 2]), {"strides": [1]}, ValueError, "strides"),
+        (([3, None], [4]), {}, ValueError, "kernel"),
+        (([3, None], [2]), {"titles": ["a"]}, ValueError, "titles"),
+    ],
+)
+def test_receptive_field_explains_bad_arguments(args, kwargs, error, words):
+    with pytest.raises(error, match=words):
+        draw_receptive_field(*args, **kwargs)
