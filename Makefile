@@ -42,9 +42,13 @@ serve: $(STAMP)
 	@echo "Serving the book on http://127.0.0.1:$(PORT) (Ctrl-C to stop)"
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory $(HTML)
 
-# The instructor kit (see book/instructors.md): solutions removed, not hidden.
+# The instructor kit (see book/instructors.md): solutions removed, not hidden. The student book
+# has its own execution cache, dropped on the same key as the instructor book's.
 student: $(STAMP)
-	$(BIN)/python scripts/student_build.py
+	@if [ "$$(cat _build/student/.cache-key 2>/dev/null)" != "$(CACHE_KEY)" ]; then \
+		rm -rf _build/student/.jupyter_cache; mkdir -p _build/student; \
+		echo "$(CACHE_KEY)" > _build/student/.cache-key; fi
+	$(BIN)/python scripts/student_build.py --all
 
 notebooks: $(STAMP)
 	$(BIN)/python scripts/export_notebooks.py

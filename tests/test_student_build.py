@@ -1,0 +1,363 @@
+"""The student build keeps every exercise and removes every solution (issue 10).
+
+Two books are built twice, as the instructor and as the student edition, with
+``scripts/student_build.py`` and the strict flags of ``make test``:
+
+- the fixture book ``tests/fixtures/book``, whose one chapter uses every solution form (gated with
+  code cells, gated with longer fences and a nested code block, plain ``{solution}``), so the
+  tests mean something whatever state the chapters are in;
+- the real book, every chapter of ``_toc.yml`` that has exercises.
+
+A solution is looked for everywhere a student could find it: the pages, ``_sources``, the search
+index, every notebook and doctree the build wrote, as its HTML element, its "Solution to" title,
+its ``solution-start`` marker, and each distinctive line of its text and code. Every probe is
+first shown to find the solutions in the instructor edition, so a probe that finds nothing
+cannot pass silently.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+from myst_nb.core.read import read_myst_markdown_notebook
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPTS = ROOT / "scripts"
+FIXTURE = ROOT / "tests" / "fixtures" / "book"
+sys.path.insert(0, str(SCRIPTS))
+
+import exercises  # noqa: E402
+import student_build  # noqa: E402
+
+EXERCISE = re.compile(r"""<div class="exercise[ "][^>]*\bid="([^"]+)\"""")
+SOLUTION = student_build.SOLUTION_HTML
+SOLUTION_TITLE = "Solution to"
+STARTER = "tag_exercise-starter"
+
+
+@dataclass
+class Editions:
+    name: str
+    source: Path
+    chapters: list[exercises.Chapter]
+    instructor: Path  # output folder (html/ inside)
+    student: Path
+
+    def page(self, edition: Path, chapter: exercises.Chapter) -> str:
+        relative = chapter.path.resolve().relative_to(self.source).with_suffix(".html")
+        return (edition / "html" / relative).read_text(encoding="utf-8")
+
+
+def build(source: Path, out: Path, cache: Path, *, instructor: bool, extra=()) -> None:
+    command = [
+        sys.executable,
+        str(SCRIPTS / "student_build.py"),
+        "--source",
+        str(source),
+        "--config",
+        str(ROOT / "_config.yml"),
+        "--out",
+        str(out),
+        "--cache",
+        str(cache),
+        "--strict",
+    ]
+    result = subprocess.run(
+        command + (["--instructor"] if instructor else []) + list(extra),
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+
+
+def build_both(name: str, source: Path, out: Path, caches: tuple[Path, Path]) -> Editions:
+    build(source, out / "instructor", caches[0], instructor=True)
+    build(source, out / "student", caches[1], instructor=False)
+    chapters = exercises.book_chapters(source / "_toc.yml")
+    return Editions(name, source, chapters, out / "instructor", out / "student")
+
+
+@pytest.fixture(scope="module")
+def fixture_book(tmp_path_factory) -> Editions:
+    out = tmp_path_factory.mktemp("fixture")
+    return build_both("fixture", FIXTURE, out, (out / "cache", out / "student" / ".jupyter_cache"))
+
+
+@pytest.fixture(scope="module")
+def real_book(tmp_path_factory) -> Editions:
+    """The real book reuses the execution caches of `make book` and `make student`: only chapters
+    that changed since are executed."""
+    caches = (ROOT / "_build" / ".jupyter_cache", ROOT / "_build" / "student" / ".jupyter_cache")
+    return build_both("book", ROOT, tmp_path_factory.mktemp("book"), caches)
+
+
+@pytest.fixture(params=["fixture_book", "real_book"])
+def editions(request) -> Editions:
+    return request.getfixturevalue(request.param)
+
+
+def text_of(path: Path) -> str:
+    """What a reader of this file sees: HTML without tags, a notebook's sources and outputs."""
+    raw = path.read_bytes().decode("utf-8", errors="ignore")
+    if path.suffix == ".html":
+        return html.unescape(re.sub(r"<[^>]+>", "", raw))
+    if path.suffix == ".ipynb":
+        return json.dumps(json.loads(raw), ensure_ascii=False) + "\n" + notebook_text(raw)
+    return raw
+
+
+def notebook_text(raw: str) -> str:
+    parts = []
+    for cell in json.loads(raw)["cells"]:
+        parts.append("".join(cell["source"]))
+        for output in cell.get("outputs", []):
+            parts.append("".join(output.get("text", "")))
+            for value in output.get("data", {}).values():
+                parts.append("".join(value) if isinstance(value, list) else str(value))
+    return "\n".join(parts)
+
+
+def probes(chapter: exercises.Chapter) -> list[str]:
+    """Lines that only a solution contains: its code, and its prose lines free of markup."""
+    return exercises.solution_only_lines(chapter.path.read_text(encoding="utf-8"))
+
+
+TEXT_FILES = {".html", ".ipynb", ".js", ".txt", ".json", ".md", ".doctree", ".pickle", ".db"}
+
+
+def all_output_files(out: Path) -> list[Path]:
+    """Every file of a build that can hold chapter text (not the theme's copied assets)."""
+    return [
+        p
+        for p in out.rglob("*")
+        if p.is_file()
+        and p.suffix in TEXT_FILES
+        and "_static" not in p.parts
+        and not p.name.startswith("_config.")
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# The instructor edition: the probes find every solution there
+
+
+def test_instructor_edition_has_every_exercise_and_solution(editions):
+    assert editions.chapters, "no chapter with exercises"
+    for chapter in editions.chapters:
+        page = editions.page(editions.instructor, chapter)
+        labels = [e.label for e in chapter.exercises]
+        assert EXERCISE.findall(page) == labels, chapter.name
+        assert len(SOLUTION.findall(page)) == len(chapter.solutions) == len(labels), chapter.name
+        assert page.count(SOLUTION_TITLE) == len(labels), chapter.name
+        shown = html.unescape(re.sub(r"<[^>]+>", "", page))
+        assert [p for p in probes(chapter) if p in shown], f"{chapter.name}: no probe is visible"
+
+
+# --------------------------------------------------------------------------------------------
+# The student edition
+
+
+def test_student_edition_keeps_every_exercise_and_starter(editions):
+    for chapter in editions.chapters:
+        page = editions.page(editions.student, chapter)
+        assert EXERCISE.findall(page) == [e.label for e in chapter.exercises], chapter.name
+        starters = editions.page(editions.instructor, chapter).count(STARTER)
+        assert page.count(STARTER) == starters, chapter.name
+
+
+def test_student_edition_has_no_solution_anywhere(editions):
+    files = all_output_files(editions.student)
+    assert any(p.suffix == ".ipynb" for p in files) and any(p.suffix == ".html" for p in files)
+    assert not (editions.student / "html" / "_sources").exists(), "sources were copied"
+    assert not student_build.leaks(editions.student / "html", editions.source / "_toc.yml")
+    assert student_build.leaks(editions.instructor / "html", editions.source / "_toc.yml")
+    contents = {path: text_of(path) for path in files}
+    for chapter in editions.chapters:
+        page = editions.page(editions.student, chapter)
+        assert not SOLUTION.search(page), f"{chapter.name}: solution element in the page"
+        assert SOLUTION_TITLE not in page, f"{chapter.name}: 'Solution to' in the page"
+        chapter_probes = probes(chapter)
+        assert chapter_probes, f"{chapter.name}: its solutions have no distinctive line to look for"
+        for path, content in contents.items():
+            assert "solution-start" not in content, f"solution-start in {path}"
+            leaked = [probe for probe in chapter_probes if probe in content]
+            assert not leaked, f"{chapter.name}: solution lines in {path}: {leaked[:3]}"
+
+
+def test_student_edition_executes_exactly_the_stripped_chapter(editions):
+    """The notebook the build executed is the chapter minus its solutions: solution code never ran,
+    and everything else did (its outputs are on the page)."""
+    for chapter in editions.chapters:
+        relative = chapter.path.resolve().relative_to(editions.source).with_suffix(".ipynb")
+        executed = json.loads((editions.student / "jupyter_execute" / relative).read_text())
+        executed_code = [
+            "".join(c["source"]) for c in executed["cells"] if c["cell_type"] == "code"
+        ]
+        stripped = exercises.strip_solutions(chapter.path.read_text(encoding="utf-8"))
+        notebook = read_myst_markdown_notebook(stripped)  # MyST-NB's own reader, as in the build
+        expected_code = [c.source for c in notebook.cells if c.cell_type == "code"]
+        assert expected_code, chapter.name
+        assert executed_code == expected_code, chapter.name
+        assert all(c.get("execution_count") for c in executed["cells"] if c["cell_type"] == "code")
+        assert 'class="cell_output' in editions.page(editions.student, chapter), chapter.name
+
+
+def test_fixture_markers(fixture_book):
+    """The fixture's marked solutions are gone from the student page, and its other code ran."""
+    editions = fixture_book
+    chapter = exercises.parse_chapter(FIXTURE / "fixture-chapter.md")
+    student = text_of(editions.student / "html" / "fixture-chapter.html")
+    teacher = text_of(editions.instructor / "html" / "fixture-chapter.html")
+    markers = ["FIXTURE-SOLUTION-PROSE:", "FIXTURE-SOLUTION-CODE-1", "FIXTURE-SOLUTION-CODE-2"]
+    markers += ["FIXTURE-SOLUTION-PLAIN", "FIXTURE-SOLUTION-PROSE-4", "FIXTURE-SOLUTION-CODE-4"]
+    markers += ["FIXTURE-SOLUTION-CODE-5"]
+    for marker in markers:
+        assert marker in teacher and marker not in student, marker
+    for kept in ("FIXTURE-KEPT-OUTPUT 12", "FIXTURE-KEPT-AFTER 6"):
+        assert kept in student and kept in teacher
+    assert len(chapter.solutions) == 4 and [s.gated for s in chapter.solutions].count(False) == 1
+
+
+def test_student_pages_offer_no_source_download_and_no_launch_buttons(editions):
+    for chapter in editions.chapters:
+        teacher = editions.page(editions.instructor, chapter)
+        student = editions.page(editions.student, chapter)
+        for button in ("download-source-button", "_sources/", "mybinder.org/v2"):
+            assert button in teacher, button  # the probe works
+            assert button not in student, f"{chapter.name}: {button}"
+        assert "download-pdf-button" in student
+
+
+def test_instructors_page_lists_every_exercise(real_book):
+    """The table on the "For instructors" page is generated from the chapters at build time."""
+    editions = real_book
+    assert editions.chapters
+    for edition in (editions.instructor, editions.student):
+        page = (edition / "html" / "book" / "instructors.html").read_text(encoding="utf-8")
+        for chapter in editions.chapters:
+            for exercise in chapter.exercises:
+                link = f'href="{chapter.name}.html#{exercise.label}"'
+                assert link in page, f"the exercise table has no link to {exercise.label}"
+
+
+def test_binder_branch_edition_launches_the_stripped_branch(tmp_path):
+    """With --binder-branch the launch buttons come back, pointing at that branch (whose chapters
+    the instructor has stripped); still no source or notebook download."""
+    build(FIXTURE, tmp_path, tmp_path / "cache", instructor=False, extra=["--binder-branch", "fx"])
+    page = (tmp_path / "html" / "fixture-chapter.html").read_text(encoding="utf-8")
+    assert re.search(
+        r"mybinder\.org/v2/gh/[\w-]+/[\w-]+/fx\?urlpath=[\w/]+fixture-chapter\.md", page
+    )
+    assert "_sources/" not in page and not (tmp_path / "html" / "_sources").exists()
+
+
+def test_a_solution_nested_in_another_block_fails_the_student_build(tmp_path):
+    """Only top-level solutions are cut out; one hidden inside another directive stops the build
+    instead of being published."""
+    book = tmp_path / "nested"
+    book.mkdir()
+    (book / "_toc.yml").write_text("format: jb-book\nroot: index\n")
+    (book / "index.md").write_text(
+        "# Nested\n\n```{exercise} Q\n:label: ex-q\n\nQuestion.\n```\n\n"
+        "````{admonition} A box\n```{solution} ex-q\nHidden answer.\n```\n````\n"
+    )
+    command = [sys.executable, str(SCRIPTS / "student_build.py"), "--source", str(book)]
+    command += ["--config", str(ROOT / "_config.yml"), "--out", str(tmp_path / "out")]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert result.returncode != 0
+    assert "a solution survived the student build in index" in result.stdout + result.stderr
+
+
+# --------------------------------------------------------------------------------------------
+# The stripping itself, and the build's configuration (no build needed)
+
+GATED = """Intro.
+
+```{exercise} Title
+:label: ex-a
+
+Question.
+```
+
+```{code-cell} ipython3
+:tags: [exercise-starter]
+answer = ...
+```
+
+```{solution-start} ex-a
+:class: dropdown
+```
+
+Secret prose.
+
+```{code-cell} ipython3
+secret = 1
+```
+
+```{solution-end}
+```
+
+After.
+"""
+
+
+def test_strip_removes_a_gated_solution_with_its_code_cells():
+    stripped = exercises.strip_solutions(GATED)
+    assert "Secret" not in stripped and "secret = 1" not in stripped
+    assert "solution" not in stripped
+    assert "Question." in stripped and "answer = ..." in stripped and "After." in stripped
+
+
+def test_strip_can_keep_line_numbers():
+    stripped = exercises.strip_solutions(GATED, keep_lines=True)
+    assert len(stripped.splitlines()) == len(GATED.splitlines())
+    assert stripped.splitlines()[-1] == "After."
+
+
+def test_strip_handles_colon_fences_plain_solutions_and_nested_fences():
+    text = (
+        ":::{solution-start} ex-a\n:class: dropdown\n:::\n\nSecret A.\n\n:::{solution-end}\n:::\n\n"
+        "````{solution} ex-b\n:class: dropdown\n\nSecret B.\n```python\nx = 1\n```\n````\n\nKept.\n"
+    )
+    stripped = exercises.strip_solutions(text)
+    assert "Secret" not in stripped and "x = 1" not in stripped and "Kept." in stripped
+
+
+def test_strip_keeps_a_solution_shown_as_an_example_in_a_code_block():
+    example = "````md\n```{solution-start} ex-a\n```\nText.\n```{solution-end}\n```\n````\n"
+    assert exercises.strip_solutions(example) == example
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("```{solution-start} ex-a\n```\n\nNo end.\n", "no {solution-end}"),
+        ("Text.\n\n```{solution-end}\n```\n", "without a {solution-start}"),
+    ],
+)
+def test_unbalanced_gates_are_an_error_that_says_where(text, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        exercises.strip_solutions(text)
+
+
+def test_student_config_drops_the_links_to_the_full_sources_unless_given_a_branch():
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    student = student_build.student_config(config, cache=Path("/tmp/cache"))
+    assert student["sphinx"]["local_extensions"] == {"student_build": str(SCRIPTS)}
+    assert student["sphinx"]["config"]["html_copy_source"] is False
+    assert student["execute"]["cache"] == str(Path("/tmp/cache").resolve())
+    assert not student["launch_buttons"]["binderhub_url"] and not student["launch_buttons"]["thebe"]
+    assert student["html"]["use_repository_button"] is False
+    assert config["sphinx"].get("local_extensions") is None, "the instructor book must not strip"
+    branch = student_build.student_config(config, cache=Path("c"), binder_branch="student")
+    assert branch["repository"]["branch"] == "student"
+    assert branch["launch_buttons"] == config["launch_buttons"]
