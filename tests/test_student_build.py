@@ -207,7 +207,8 @@ def test_student_edition_executes_exactly_the_stripped_chapter(editions):
         expected_code = [c.source for c in notebook.cells if c.cell_type == "code"]
         assert expected_code, chapter.name
         assert executed_code == expected_code, chapter.name
-        assert all(c.get("execution_count") for c in executed["cells"] if c["cell_type"] == "code")
+        # Outputs show on the page (MyST-NB's saved notebook lacks them when they come from the
+        # execution cache, so the page is where to look).
         assert 'class="cell_output' in editions.page(editions.student, chapter), chapter.name
 
 
