@@ -20,23 +20,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import time
 
 import torch
 import torch.nn.functional as F
 
 import helpers
-
-
-def best_time(fn, repeat):
-    """Best of ``repeat`` runs, in seconds, after one warm-up run (first-call costs excluded)."""
-    fn()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def loop_multi(x, weight):
@@ -65,16 +53,19 @@ def main():
     )
     torch.testing.assert_close(helpers.conv2d(x2, w2), F.conv2d(x2, w2), rtol=1e-4, atol=1e-4)
 
+    # Fastest of exactly --repeat runs after one warm-up run; the loops: one run after one warm-up.
+    fast = dict(repeats=args.repeat, budget=0)
+    once = dict(repeats=1, budget=0)
     # the fast forms first, so that the long Python loops cannot disturb them
-    vec1 = best_time(lambda: helpers.corr2d(x1, k1), args.repeat)
-    ref1 = best_time(lambda: F.conv2d(x1[None, None], k1[None, None]), args.repeat)
-    vec2 = best_time(lambda: helpers.conv2d(x2, w2), args.repeat)
-    ref2 = best_time(lambda: F.conv2d(x2, w2), args.repeat)
-    loop1 = best_time(lambda: helpers.corr2d_loop(x1, k1), 1)
+    vec1 = helpers.time_call(helpers.corr2d, x1, k1, **fast)
+    ref1 = helpers.time_call(F.conv2d, x1[None, None], k1[None, None], **fast)
+    vec2 = helpers.time_call(helpers.conv2d, x2, w2, **fast)
+    ref2 = helpers.time_call(F.conv2d, x2, w2, **fast)
+    loop1 = helpers.time_call(helpers.corr2d_loop, x1, k1, **once)
     if args.full_loop:
-        loop2, note = best_time(lambda: loop_multi(x2[0], w2), 1), ""
+        loop2, note = helpers.time_call(loop_multi, x2[0], w2, **once), ""
     else:
-        loop2 = 48 * best_time(lambda: helpers.corr2d_loop(x2[0, 0], w2[0, 0]), 1)
+        loop2 = 48 * helpers.time_call(helpers.corr2d_loop, x2[0, 0], w2[0, 0], **once)
         note = " (1 of 48 pairs timed, x48)"
     rows = [
         ("256x256, 1 channel, 3x3", loop1, "", vec1, ref1),

@@ -11,7 +11,8 @@ One idea per submodule:
 - ``helpers.pointwise``: 1x1 convolution as a matrix product.
 - ``helpers.transposed``: transposed convolution.
 - ``helpers.shapes``: output-shape arithmetic and its inverse questions.
-- ``helpers.cost``: parameter and multiply-add counts.
+- ``helpers.cost``: parameter, multiply-add and memory-traffic counts.
+- ``helpers.timing``: timing a call honestly, and a processor's estimated peak speed.
 - ``helpers.style``: the shared colour-blind-safe palette.
 - ``helpers.drawing``: static figures.
 - ``helpers.animation``: the kernel-sliding player that runs in a static page.
@@ -62,6 +63,11 @@ _EXPORTS = {
     "linear_macs": "cost",
     "depthwise_separable_params": "cost",
     "depthwise_separable_macs": "cost",
+    "conv2d_memory": "cost",
+    # timing
+    "time_call": "timing",
+    "cpu_peak_estimate": "timing",
+    "PeakEstimate": "timing",
     # visuals
     "PALETTE": "style",
     "use_style": "style",
@@ -82,6 +88,7 @@ _SUBMODULES = {
     "transposed",
     "shapes",
     "cost",
+    "timing",
     "style",
     "drawing",
     "animation",

@@ -1,5 +1,5 @@
-"""Parameter and multiply-add (MAC) counts of convolution, fully connected and depthwise-separable
-layers.
+"""Parameter, multiply-add (MAC) and memory-traffic counts of convolution, fully connected and
+depthwise-separable layers.
 
 One MAC is one multiplication plus one addition (``a += w * x``); FLOP counters usually report
 ``2 * MACs``. Bias additions are not counted as MACs. ``kernel_size`` and ``output_size`` are an int
@@ -57,6 +57,28 @@ def conv2d_macs(in_channels, out_channels, kernel_size, output_size, groups=1, b
     g = _groups(c_in, c_out, groups)
     per_output = (c_in // g) * _area(kernel_size, "kernel_size")
     return _count(batch, "batch") * c_out * _area(output_size, "output_size") * per_output
+
+
+def conv2d_memory(
+    in_channels, out_channels, kernel_size, input_size, output_size, groups=1, batch=1
+):
+    """Numbers one ``nn.Conv2d`` forward pass must at least move, each read or written once:
+    ``batch * C_in * H * W`` inputs read + ``C_out * (C_in / groups) * k_h * k_w`` weights read +
+    ``batch * C_out * H_out * W_out`` outputs written.
+
+    ``input_size`` is the input's ``(H, W)`` before padding (padding zeros are not read from
+    memory); ``output_size`` is ``(H_out, W_out)`` as in :func:`conv2d_macs`. The weights are read
+    once for the whole batch; the ``C_out`` biases are not counted. Multiply by the bytes per
+    number (4 for ``float32``) for bytes; ``2 * conv2d_macs(...) / bytes`` is the layer's
+    arithmetic intensity in FLOP/byte. Real code moves more (caches are small, layouts get
+    reordered): this is the floor.
+    """
+    c_in, c_out = _count(in_channels, "in_channels"), _count(out_channels, "out_channels")
+    n = _count(batch, "batch")
+    weights = conv2d_params(c_in, c_out, kernel_size, bias=False, groups=groups)
+    inputs = n * c_in * _area(input_size, "input_size")
+    outputs = n * c_out * _area(output_size, "output_size")
+    return inputs + weights + outputs
 
 
 def linear_params(in_features, out_features, bias=True):
