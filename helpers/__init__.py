@@ -17,6 +17,7 @@ One idea per submodule:
 - ``helpers.drawing``: static figures.
 - ``helpers.animation``: the kernel-sliding player that runs in a static page.
 - ``helpers.widgets``: live ipywidgets explorers (need a running kernel).
+- ``helpers.explorer``: the shape explorer that runs in the static book (no kernel).
 - ``helpers.checks``: self-checks that give feedback on exercise answers.
 
 Padding convention everywhere: PyTorch's. ``padding=p`` adds ``p`` rows/columns on *each* side;
@@ -79,6 +80,7 @@ _EXPORTS = {
     "animate": "animation",
     "player_steps": "animation",
     "explore": "widgets",
+    "static_explorer": "explorer",
 }
 
 _SUBMODULES = {
@@ -93,6 +95,7 @@ _SUBMODULES = {
     "drawing",
     "animation",
     "widgets",
+    "explorer",
     "checks",
 }
 

@@ -36,6 +36,12 @@ _CHECKS: dict[str, str] = {
     "check_conv_macs": "pointwise",
     "check_merged_weight": "pointwise",
     "check_separable_ratio": "pointwise",
+    # convolution arithmetic (dilation, transposed convolution)
+    "check_dilated_size": "arithmetic",
+    "check_transposed_size": "arithmetic",
+    "check_output_padding": "arithmetic",
+    "check_transposed_values": "arithmetic",
+    "check_upsampling_layer": "arithmetic",
     # making convolution fast
     "check_im2col_shape": "speed",
 }
