@@ -474,8 +474,10 @@
     setPlaying(false);
     var P = settings();
     Object.keys(controls).forEach(function (name) {
+      // Show the value in use: a control that does not apply keeps its position but shows the
+      // neutral value (dilation 1, output padding 0).
       var c = controls[name];
-      if (c.tagName === "INPUT") c.parentNode.querySelector("output").textContent = c.value;
+      if (c.tagName === "INPUT") c.parentNode.querySelector("output").textContent = String(P[name]);
     });
     controls.output_padding.disabled = P.op !== "transposed";
     controls.dilation.disabled = P.op === "avg";

@@ -178,6 +178,7 @@ def test_the_pytorch_call_and_the_disabled_controls(visit, site):
     state = root.evaluate(SET_AND_READ, settings("avg", 6, 2, 1, 2, 3, 1))
     assert state["call"] == "F.avg_pool2d(x, 2, stride=2, padding=1)"
     assert root.locator('[data-param="dilation"]').is_disabled()
+    assert root.locator('[data-field="dilation"] output').inner_text() == "1"  # the value in use
     assert root.locator('[data-param="output_padding"]').is_disabled()
     assert state["size"] == str(helpers.pool_output_size(6, 2, stride=2, padding=1))
     state = root.evaluate(SET_AND_READ, settings("transposed", 3, 3, 1, 2, 1, 1))
