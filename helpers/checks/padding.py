@@ -179,8 +179,8 @@ def check_same_padding(answer, kernel_size, dilation=1) -> Feedback:
         return correct("d(k − 1)/2 on each side keeps the size.")
     if answer == total:
         return hint(
-            "that is the padding over both sides together (the p_h of texts that count the "
-            "total). PyTorch's `padding=` is added on each side."
+            "that is the padding over both sides together (the total P_h, which some texts call "
+            "p_h). PyTorch's `padding=` is added on each side."
         )
     if dilation > 1 and answer in ((kernel_size - 1) // 2, kernel_size - 1):
         return hint(
@@ -254,10 +254,12 @@ def check_even_kernel_split(answer, kernel_size) -> Feedback:
     )
 
 
-def check_layer_for_target(answer, input_size, output_size) -> Feedback:
+def check_layer_for_target(answer, input_size, output_size, min_kernel_size=1) -> Feedback:
     """Check a layer ``(kernel_size, padding, stride)`` that maps ``input_size`` to ``output_size``.
 
     One axis, square layers; many answers are right. ``padding`` is per side (PyTorch's).
+    ``min_kernel_size``: the smallest kernel the exercise accepts (e.g. 3 for "larger than 2x2");
+    a smaller one gets a hint even when it reaches the target size.
     """
     if is_missing(answer):
         return missing("(kernel_size, padding, stride) triple")
@@ -267,6 +269,12 @@ def check_layer_for_target(answer, input_size, output_size) -> Feedback:
     k, p, s = triple
     if k < 1 or s < 1:
         return hint("kernel_size and stride must both be at least 1.")
+    if k < min_kernel_size:
+        return hint(
+            f"the exercise asks for a kernel larger than {min_kernel_size - 1}×"
+            f"{min_kernel_size - 1}, and yours is not. Pick a larger kernel, then adjust the "
+            "padding so that the size still comes out right."
+        )
     if p < 0:
         return hint("padding adds cells, so it cannot be negative.")
     if p >= k:

@@ -19,6 +19,7 @@ import math
 
 import numpy as np
 
+from ..shapes import conv_output_shape
 from ._core import Feedback, as_array, as_shape, correct, hint, is_missing, missing, same_values
 
 
@@ -245,19 +246,50 @@ def check_conv_params(answer, in_channels, out_channels, kernel_size, bias=True)
     )
 
 
-def check_conv_macs(answer, in_channels, out_channels, kernel_size, output_size) -> Feedback:
+def _output_size_for_macs(kernel_size, output_size, input_size, stride, padding):
+    """The ``(H_out, W_out)`` a multiply-add check uses: given, or computed from the input size."""
+    if input_size is None:
+        if output_size is None:
+            raise TypeError(
+                "check_conv_macs needs the layer's output_size, or its input_size (with stride and "
+                "padding) to compute it from"
+            )
+        return _pair(output_size)
+    computed = conv_output_shape(_pair(input_size), kernel_size, padding=padding, stride=stride)
+    if output_size is not None and _pair(output_size) != computed:
+        raise ValueError(
+            f"output_size={output_size} does not match input_size={input_size} with "
+            f"kernel_size={kernel_size}, stride={stride}, padding={padding}, which give "
+            f"{computed}: pass one of the two"
+        )
+    return computed
+
+
+def check_conv_macs(
+    answer,
+    in_channels,
+    out_channels,
+    kernel_size,
+    output_size=None,
+    *,
+    input_size=None,
+    stride=1,
+    padding=0,
+) -> Feedback:
     """Check the multiply-adds of one convolutional layer on one image (bias not counted).
 
-    ``output_size``: ``(H_out, W_out)`` or an int for a square output. Each output value costs
-    ``in_channels * kh * kw`` multiply-adds.
+    Give the layer's ``output_size`` (``(H_out, W_out)`` or an int for a square output), or its
+    ``input_size`` (int or pair) with ``stride`` and ``padding`` (per side), from which the check
+    computes the output size itself; then it also recognises a forgotten stride or padding. Each
+    output value costs ``in_channels * kh * kw`` multiply-adds.
     """
+    kh, kw = _pair(kernel_size)
+    oh, ow = _output_size_for_macs(kernel_size, output_size, input_size, stride, padding)
     if is_missing(answer):
         return missing("count of multiply-adds")
     value = _as_number(answer)
     if value is None:
         return hint("give a single whole number of multiply-adds.")
-    kh, kw = _pair(kernel_size)
-    oh, ow = _pair(output_size)
     area, pixels = kh * kw, oh * ow
     weights = out_channels * in_channels * area
     expected = weights * pixels
@@ -304,6 +336,33 @@ def check_conv_macs(answer, in_channels, out_channels, kernel_size, output_size)
                 "that is the cost of one output channel; the layer computes out_channels of them.",
             )
         )
+    if input_size is not None:
+        ih, iw = _pair(input_size)
+        at_stride_1 = conv_output_shape((ih, iw), kernel_size, padding=padding)
+        no_stride = (
+            "you used the input's height and width, as if the stride were 1"
+            if at_stride_1 == (ih, iw)
+            else "you counted the output positions as if the stride were 1"
+        )
+        slips = (
+            (
+                at_stride_1,
+                f"{no_stride}. With stride s the window jumps s cells at a time, so there are "
+                "fewer output positions: work out the output size first.",
+            ),
+            (
+                (ih, iw),
+                "you multiplied by the input's height and width. The layer computes one value per "
+                "output position: work out the output size first.",
+            ),
+            (
+                conv_output_shape((ih, iw), kernel_size, stride=stride),
+                "you left out the padding when you worked out the output size.",
+            ),
+        )
+        for (sh, sw), message in slips:
+            if sh * sw != pixels:
+                candidates.append((weights * sh * sw, message))
     message = _first_match(value, candidates, rel=0, abs_=0.5)
     if message:
         return hint(message)
@@ -403,6 +462,12 @@ def check_separable_ratio(answer, out_channels, kernel_size) -> Feedback:
     message = _first_match(value, candidates, **tol)
     if message:
         return hint(message)
+    if value >= 1:
+        return hint(
+            "that number is 1 or more, so it is the full layer's cost over the separable one's "
+            "(how many times cheaper the separable layer is), or something upside down. The "
+            "question asks for the separable cost divided by the full cost, a fraction below 1."
+        )
     return hint(
         "not quite. Write the depthwise cost and the pointwise cost for one output pixel, add "
         "them, divide by the full layer's cost for one pixel, and simplify."

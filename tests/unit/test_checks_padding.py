@@ -133,6 +133,10 @@ def test_same_padding_mistakes(answer, words):
     assert_hides(feedback, 6)
 
 
+def test_same_padding_total_names_the_capital_p():
+    assert "P_h" in P.check_same_padding(12, 5, dilation=3).message
+
+
 def test_same_padding_total_without_dilation():
     feedback = P.check_same_padding(4, 5)  # k - 1 = 4 is the total over both sides
     assert "both sides" in feedback.message
@@ -236,6 +240,21 @@ def test_layer_padding_counted_once():
     # (4, 2, 2) gives floor((28 + 4 - 4) / 2) + 1 = 15; with the padding once, 14.
     feedback = P.check_layer_for_target((4, 2, 2), 28, 14)
     assert "counted the padding once" in feedback.message
+
+
+@pytest.mark.parametrize("answer", [(1, 0, 2), (2, 0, 2)])
+def test_layer_kernel_smaller_than_asked(answer):
+    # The chapter asks for a kernel larger than 2x2: these reach 14 but get a hint.
+    k, p, s = answer
+    assert torch_shape((28, 28), k, padding=p, stride=s) == (14, 14)
+    feedback = P.check_layer_for_target(answer, 28, 14, min_kernel_size=3)
+    assert feedback.status == "hint"
+    assert "larger than 2×2" in feedback.message and "larger kernel" in feedback.message
+
+
+@pytest.mark.parametrize("answer", [(3, 1, 2), (4, 1, 2), (5, 2, 2)])
+def test_layer_min_kernel_size_accepts_larger_kernels(answer):
+    assert P.check_layer_for_target(answer, 28, 14, min_kernel_size=3)
 
 
 def test_layer_kernel_too_large():

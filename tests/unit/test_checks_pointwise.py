@@ -199,6 +199,48 @@ def test_conv_macs_mistakes(answer, words):
     assert_hint(pw.check_conv_macs(answer, 192, 32, 5, 28), words, answer=MACS)
 
 
+# The channels chapter's ResNet downsampling layer: 64 -> 128 channels, 3x3, stride 2, padding 1,
+# on 56x56. The check computes the output size (28x28) itself from the input size.
+DOWN = dict(input_size=56, stride=2, padding=1)
+DOWN_MACS = 128 * 64 * 9 * 28 * 28
+
+
+def test_conv_macs_from_the_input_size():
+    assert pw.check_conv_macs(DOWN_MACS, 64, 128, 3, **DOWN)
+    assert pw.check_conv_macs(DOWN_MACS, 64, 128, 3, (28, 28), **DOWN)  # both, consistent
+    assert pw.check_conv_macs(DOWN_MACS, 64, 128, 3, input_size=(56, 56), stride=2, padding=1)
+    assert pw.check_conv_macs(..., 64, 128, 3, **DOWN).status == "missing"
+
+
+@pytest.mark.parametrize(
+    "answer, words",
+    [
+        (128 * 64 * 9 * 56 * 56, "input's height and width, as if the stride were 1"),
+        (128 * 64 * 9 * 27 * 27, "left out the padding"),
+        (128 * 64 * 9, "counts the weights"),
+    ],
+)
+def test_conv_macs_from_the_input_size_mistakes(answer, words):
+    assert_hint(pw.check_conv_macs(answer, 64, 128, 3, **DOWN), words, answer=DOWN_MACS)
+    assert "28" not in pw.check_conv_macs(answer, 64, 128, 3, **DOWN).message
+
+
+def test_conv_macs_stride_forgotten_when_the_size_is_not_kept():
+    # No padding: at stride 1 the output is 54x54, not the input's 56x56; both slips are named.
+    right = 128 * 64 * 9 * 27 * 27
+    config = dict(input_size=56, stride=2)
+    assert pw.check_conv_macs(right, 64, 128, 3, **config)
+    assert_hint(pw.check_conv_macs(128 * 64 * 9 * 54 * 54, 64, 128, 3, **config), "stride were 1")
+    assert_hint(pw.check_conv_macs(128 * 64 * 9 * 56 * 56, 64, 128, 3, **config), "input's height")
+
+
+def test_conv_macs_needs_a_size():
+    with pytest.raises(TypeError, match="output_size"):
+        pw.check_conv_macs(1, 64, 128, 3)
+    with pytest.raises(ValueError, match="does not match"):
+        pw.check_conv_macs(1, 64, 128, 3, (56, 56), **DOWN)
+
+
 # ------------------------------------------------------------------ two 1x1 layers as one
 
 torch.manual_seed(0)
@@ -256,6 +298,8 @@ def test_separable_ratio_correct_in_any_form():
         (1 / 9, "pointwise"),
         (1 / 128, "depthwise layer's share"),
         (0.5, "simplify"),
+        (8, "below 1"),  # the speedup, rounded: 1 / (1/128 + 1/9) = 8.4
+        (128 + 9, "below 1"),  # every term turned upside down
         ("small", "single number"),
     ],
 )
