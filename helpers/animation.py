@@ -16,6 +16,10 @@ Shapes: ``x`` is ``(H, W)`` or ``(C_in, H, W)``; ``kernel`` is ``(kh, kw)`` (one
 ``(C_in, kh, kw)`` (several input channels, one output channel) or ``(C_out, C_in, kh, kw)``.
 Padding follows PyTorch: ``padding=p`` adds ``p`` on each side; ``(p_h, p_w)`` per axis;
 ``((top, bottom), (left, right))`` per side.
+
+``mode="transposed"`` plays a transposed convolution in its scatter form instead (one channel):
+one step per *input* cell, whose value times the kernel is added into a window of the output;
+values from :func:`helpers.transposed.conv_transpose2d`, steps as :class:`ScatterStep`.
 """
 
 from __future__ import annotations
@@ -35,8 +39,10 @@ import torch
 from .style import MINUS, format_number
 
 MODES = {"corr": "Cross-correlation", "max": "Max pooling", "avg": "Average pooling"}
+SCATTER_MODES = {"transposed": "Transposed convolution"}  # one input cell per step
 MAX_STEPS = 512  # a player is for small teaching examples; more steps than this is unreadable
 MAX_SIDE = 24  # largest padded input side the player draws
+MAX_UPDATES = 2048  # transposed player: input cells × kernel cells (each a value the page stores)
 
 _ids = itertools.count()
 
@@ -273,25 +279,268 @@ def player_steps(
     stride=None,
     dilation=1,
     bias=None,
-) -> list[Step]:
+    output_padding=0,
+) -> list[Step] | list[ScatterStep]:
     """The player's steps, in play order (output channel, then row, then column).
 
     Same arguments as :func:`animate`. Each :class:`Step` carries the window's rows and columns in
     the padded input, the input and kernel values it covers, the output index and value (computed by
     ``helpers.correlation.conv2d`` or ``helpers.pooling.pool2d``) and the arithmetic as text, e.g.
-    ``"0×0 + 1×1 + 3×2 + 4×3 = 19"``.
+    ``"0×0 + 1×1 + 3×2 + 4×3 = 19"``. With ``mode="transposed"`` there is one
+    :class:`ScatterStep` per *input* cell, in row-major order.
     """
-    plan = _plan(
-        x,
-        kernel,
-        mode=mode,
-        kernel_size=kernel_size,
-        padding=padding,
-        stride=stride,
-        dilation=dilation,
-        bias=bias,
+    return _all_steps(
+        _make_plan(
+            x,
+            kernel,
+            mode=mode,
+            kernel_size=kernel_size,
+            padding=padding,
+            stride=stride,
+            dilation=dilation,
+            bias=bias,
+            output_padding=output_padding,
+        )
     )
-    return _steps(plan)
+
+
+def _make_plan(x, kernel, *, mode, output_padding, **kw):
+    if mode in SCATTER_MODES:
+        return _scatter_plan(x, kernel, output_padding=output_padding, **kw)
+    if mode not in MODES:
+        allowed = ", ".join(map(repr, [*MODES, *SCATTER_MODES]))
+        raise ValueError(f"mode must be one of {allowed}, got {mode!r}.")
+    if output_padding != 0:
+        raise TypeError(
+            f"output_padding is for mode='transposed' only, got output_padding={output_padding!r} "
+            f"with mode={mode!r}."
+        )
+    return _plan(x, kernel, mode=mode, **kw)
+
+
+def _all_steps(plan, limit: int | None = None):
+    if isinstance(plan, _ScatterPlan):
+        return _scatter_steps(plan, limit)
+    return _steps(plan, limit)
+
+
+# ----------------------------------------------------------------- transposed convolution (scatter)
+
+
+@dataclass(frozen=True)
+class ScatterStep:
+    """One step of the transposed-convolution player: one input cell scattered into the output.
+
+    ``input`` is the input cell ``(i, j)`` and ``value`` its value; ``weights`` the kernel
+    ``(kh, kw)``. ``value × weights`` is added at ``rows`` × ``cols`` of the *full* result (before
+    ``padding`` crops it; spaced by the dilation). ``canvas`` is the full result after this step,
+    ``output`` the cropped output after this step: both are the transposed convolution (by
+    :func:`helpers.transposed.conv_transpose2d`) of the input cells played so far, the others set
+    to zero. ``text`` is the step written out, e.g.
+    ``"2 × [[0, 1], [2, 3]] added at rows 0–1, cols 2–3"``.
+    """
+
+    index: int
+    input: tuple[int, int]
+    value: float
+    weights: np.ndarray
+    rows: tuple[int, ...]
+    cols: tuple[int, ...]
+    canvas: np.ndarray
+    output: np.ndarray
+    text: str
+
+
+@dataclass(frozen=True)
+class _ScatterPlan:
+    """What the transposed-convolution player is made from (float tensors)."""
+
+    x: torch.Tensor  # (H, W)
+    weight: torch.Tensor  # (kh, kw)
+    stride: tuple[int, int]
+    padding: tuple[int, int]
+    output_padding: tuple[int, int]
+    dilation: tuple[int, int]
+    canvases: torch.Tensor  # (H*W, Ch, Cw): the full result after each step
+    outputs: torch.Tensor  # (H*W, H_out, W_out): the cropped output after each step
+
+    @property
+    def out(self) -> torch.Tensor:
+        """The final output, as ``conv_transpose2d`` gives it."""
+        return self.outputs[-1]
+
+    @property
+    def steps_count(self) -> int:
+        return self.x.numel()
+
+
+def _scatter_plan(x, kernel, *, kernel_size, padding, stride, output_padding, dilation, bias):
+    from .transposed import conv_transpose2d
+
+    if kernel is None:
+        raise TypeError("transposed convolution needs a kernel: animate(x, kernel, mode=...).")
+    if kernel_size is not None:
+        raise TypeError("kernel_size is for pooling; for transposed convolution pass the kernel.")
+    if bias is not None:
+        raise TypeError(
+            "the transposed-convolution player shows no bias (it would only add the same value "
+            "to every output cell at the end); leave bias=None."
+        )
+    x = _as_float_tensor(x, "x")
+    w = _as_float_tensor(kernel, "kernel").to(x.dtype)
+    for name, t, layout in (("x", x, "(H, W)"), ("kernel", w, "(kh, kw)")):
+        if t.dim() != 2:
+            raise ValueError(
+                f"the transposed-convolution player shows one channel: {name} must be {layout}, "
+                f"got shape {tuple(t.shape)}."
+            )
+    st = _pair(1 if stride is None else stride, "stride")
+    op = _pair(output_padding, "output_padding")
+    pad = _pair(padding, "padding")
+    dil = _pair(dilation, "dilation")
+    if max(x.shape) > MAX_SIDE:
+        raise ValueError(
+            f"the input is {x.shape[0]}×{x.shape[1]}; the player draws at most {MAX_SIDE}×"
+            f"{MAX_SIDE} cells. Animate a smaller example."
+        )
+    h, w_ = x.shape
+    n = h * w_
+    if n > MAX_STEPS:
+        raise ValueError(
+            f"the input has {n} cells, one step each; the player shows at most {MAX_STEPS}. "
+            "Use a smaller input."
+        )
+    if n * w.numel() > MAX_UPDATES:
+        raise ValueError(
+            f"each of the {n} input cells adds a {w.shape[0]}×{w.shape[1]} kernel: "
+            f"{n * w.numel()} cell updates, and the player stores at most {MAX_UPDATES}. Use a "
+            "smaller input or kernel."
+        )
+    # Step t has played input cells 0..t (row-major): one masked copy of x per step, as a batch.
+    order = torch.arange(n)
+    played = (order[None, :] <= order[:, None]).to(x.dtype).reshape(n, 1, h, w_)
+    xs = x * played
+    kernel4 = w[None, None]
+    # conv_transpose2d validates stride, padding, output_padding and the size, with messages.
+    outputs = conv_transpose2d(xs, kernel4, None, st, pad, op, dil)[:, 0]
+    # The full result, uncropped; when output_padding exceeds padding, the output reaches past it,
+    # so the canvas keeps those (zero) rows/columns too.
+    extra = tuple(max(0, o - p) for o, p in zip(op, pad, strict=True))
+    canvases = conv_transpose2d(xs, kernel4, None, st, 0, extra, dil)[:, 0]
+    ch, cw = canvases.shape[1:]
+    if ch > MAX_SIDE or cw > MAX_SIDE:
+        raise ValueError(
+            f"the full result is {ch}×{cw}; the player draws at most {MAX_SIDE}×{MAX_SIDE} "
+            "cells. Animate a smaller input or kernel, or a smaller stride."
+        )
+    return _ScatterPlan(x, w, st, pad, op, dil, canvases, outputs)
+
+
+def _span(cells) -> str:
+    """Rows or columns: ``"2"``, ``"2–3"`` (consecutive) or ``"0, 2, 4"`` (dilated)."""
+    if len(cells) == 1:
+        return str(cells[0])
+    if cells[-1] - cells[0] == len(cells) - 1:
+        return f"{cells[0]}–{cells[-1]}"
+    return ", ".join(map(str, cells))
+
+
+def _scatter_text(value: str, kernel: list[list[str]], rows, cols) -> str:
+    """The step written out, from display strings (``player.js`` writes it the same way)."""
+    k = "[" + ", ".join("[" + ", ".join(row) + "]" for row in kernel) + "]"
+    factor = f"({value})" if value.startswith(MINUS) else value
+    return f"{factor} × {k} added at rows {_span(rows)}, cols {_span(cols)}"
+
+
+def _scatter_steps(plan: _ScatterPlan, limit: int | None = None) -> list[ScatterStep]:
+    h, w = plan.x.shape
+    kh, kw = plan.weight.shape
+    (sh, sw), (dh, dw) = plan.stride, plan.dilation
+    x = plan.x.to(torch.float64).numpy()
+    weight = plan.weight.to(torch.float64).numpy()
+    kernel = _fmt_grid(weight)
+    steps = []
+    for t in range(plan.steps_count if limit is None else min(limit, plan.steps_count)):
+        i, j = divmod(t, w)
+        rows = tuple(i * sh + a * dh for a in range(kh))
+        cols = tuple(j * sw + b * dw for b in range(kw))
+        text = _scatter_text(format_number(x[i, j]), kernel, rows, cols)
+        steps.append(
+            ScatterStep(
+                t,
+                (i, j),
+                float(x[i, j]),
+                weight,
+                rows,
+                cols,
+                plan.canvases[t].to(torch.float64).numpy(),
+                plan.outputs[t].to(torch.float64).numpy(),
+                text,
+            )
+        )
+    return steps
+
+
+def _scatter_data(plan: _ScatterPlan) -> dict:
+    """The transposed player's JSON. ``hist[r][c]`` lists ``step, value`` pairs: the steps that add
+    into full-result cell ``(r, c)`` and its running value after each (formatted here, once), so
+    the script only looks values up; the steps in it are also the inputs behind the cell."""
+    h, w = plan.x.shape
+    kh, kw = plan.weight.shape
+    (sh, sw), (dh, dw) = plan.stride, plan.dilation
+    canvases = plan.canvases.to(torch.float64).numpy()
+    ch, cw = canvases.shape[1:]
+    hist = [[[] for _ in range(cw)] for _ in range(ch)]
+    strings = _fmt_grid(canvases)  # (steps, Ch, Cw); each distinct value formatted once
+    for t in range(h * w):
+        i, j = divmod(t, w)
+        for a in range(kh):
+            for b in range(kw):
+                r, c = i * sh + a * dh, j * sw + b * dw
+                hist[r][c] += [t, strings[t][r][c]]
+    ph, pw = plan.padding
+    oh, ow = plan.out.shape
+    final = np.zeros((ch, cw), dtype=object)  # raw values of the output cells (None: cut off)
+    final[:] = None
+    final[ph : ph + oh, pw : pw + ow] = np.array(_raw(plan.out), dtype=object)
+    return {
+        "mode": "transposed",
+        "ih": h,
+        "iw": w,
+        "k": [kh, kw],
+        "s": list(plan.stride),
+        "d": list(plan.dilation),
+        "p": list(plan.padding),
+        "op": list(plan.output_padding),
+        "ch": ch,
+        "cw": cw,
+        "keep": [ph, pw, oh, ow],
+        "note": _scatter_note(plan, ch, cw),
+        "x": _fmt_grid(plan.x.to(torch.float64).numpy()),
+        "w": _fmt_grid(plan.weight.to(torch.float64).numpy()),
+        "hist": hist,
+        "v": final.tolist(),
+        "src": {"x": _raw(plan.x), "w": _raw(plan.weight)},
+    }
+
+
+def _scatter_note(plan: _ScatterPlan, ch: int, cw: int) -> str:
+    """A line under the output grid: what ``padding`` and ``output_padding`` did to the result."""
+    (ph, pw), (oph, opw) = plan.padding, plan.output_padding
+    oh, ow = plan.out.shape
+    parts = []
+    if ph or pw:
+        parts.append(f"Hatched: cut off by padding={_arg(plan.padding)}.")
+    if oph or opw:
+        zeros = oph > ph or opw > pw  # the output reaches past the full result: zeros there
+        parts.append(
+            f"output_padding={_arg(plan.output_padding)} {'adds' if zeros else 'keeps'} {oph} "
+            f"more row{'s' * (oph != 1)} at the bottom and {opw} more column{'s' * (opw != 1)} at "
+            f"the right{' (zeros)' if zeros else ''}."
+        )
+    if parts:
+        parts.append(f"The output is the {oh}×{ow} block that is not hatched.")
+    return " ".join(parts)
 
 
 # --------------------------------------------------------------------------------------- HTML
@@ -300,6 +549,19 @@ def player_steps(
 @cache
 def _asset(name: str) -> str:
     return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+
+
+_SCATTER_PART = re.compile(
+    r"^[ \t]*(?://|/\*) <scatter>(?: \*/)?[ \t]*$.*?^[ \t]*(?://|/\*) </scatter>(?: \*/)?[ \t]*$",
+    flags=re.DOTALL | re.MULTILINE,
+)
+
+
+@cache
+def _inlined(name: str, scatter: bool) -> str:
+    """``player.js`` or ``player.css``, compacted; the scatter part only for scatter players."""
+    text = _asset(name)
+    return _compact(text if scatter else _SCATTER_PART.sub("", text))
 
 
 def _compact(text: str) -> str:
@@ -366,19 +628,47 @@ def _player_data(plan: _Plan) -> dict:
     }
 
 
-def _default_title(plan: _Plan) -> str:
+def _default_title(plan) -> str:
+    if isinstance(plan, _ScatterPlan):
+        kh, kw = plan.weight.shape
+        sh, sw = plan.stride
+        return f"Transposed convolution, {kh}×{kw} kernel, stride {_same((sh, sw))}"
     kh, kw = plan.kernel_size
     return f"{MODES[plan.mode]}, {kh}×{kw} {'kernel' if plan.mode == 'corr' else 'window'}"
 
 
-def _default_description(plan: _Plan) -> str:
+def _same(pair) -> str:
+    return str(pair[0]) if pair[0] == pair[1] else f"{pair[0]}×{pair[1]}"
+
+
+def _arg(pair) -> str:
+    """A pair as the argument a student would write: ``1`` or ``(1, 0)``."""
+    return str(pair[0]) if pair[0] == pair[1] else f"({pair[0]}, {pair[1]})"
+
+
+def _default_description(plan) -> str:
+    if isinstance(plan, _ScatterPlan):
+        h, w = plan.x.shape
+        kh, kw = plan.weight.shape
+        oh, ow = plan.out.shape
+        cut = (
+            f" The hatched border of the full result is cut off by padding={_arg(plan.padding)}."
+            if any(plan.padding)
+            else ""
+        )
+        return (
+            f"Transposed convolution of a {h}×{w} input with a {kh}×{kw} kernel (stride "
+            f"{_arg(plan.stride)}, padding {_arg(plan.padding)}, output_padding "
+            f"{_arg(plan.output_padding)}, dilation {_arg(plan.dilation)}), one input cell per "
+            f"step ({h * w} steps). Each step multiplies the kernel by one input value and adds "
+            "the product into a window of the output; where windows overlap, the products add up."
+            f"{cut} The output is {oh}×{ow}. Hover over or tab to an output cell to see which "
+            "input cells contributed to it."
+        )
     c_in, h, w = plan.x.shape
     c_out, oh, ow = plan.out.shape
     kh, kw = plan.kernel_size
     top, bottom, left, right = plan.pad
-
-    def same(pair):
-        return str(pair[0]) if pair[0] == pair[1] else f"{pair[0]}×{pair[1]}"
 
     pad = str(top) if len({top, bottom, left, right}) == 1 else f"{top},{bottom},{left},{right}"
     what = {"corr": "kernel", "max": "max window", "avg": "average window"}[plan.mode]
@@ -386,7 +676,7 @@ def _default_description(plan: _Plan) -> str:
     outs = f"{c_out} output channel{'s' if c_out > 1 else ''} of " if c_out > 1 else ""
     return (
         f"A {kh}×{kw} {what} slides over a {h}×{w} input ({chans}padding {pad}, "
-        f"stride {same(plan.stride)}, dilation {same(plan.dilation)}) and produces {outs}a "
+        f"stride {_same(plan.stride)}, dilation {_same(plan.dilation)}) and produces {outs}a "
         f"{oh}×{ow} output, one value per step ({c_out * oh * ow} steps). Each step shows the "
         "window, the value it produces and the arithmetic; hover over or tab to an output cell to "
         "see which input cells produced it."
@@ -425,11 +715,11 @@ class Player:
     size in bytes).
     """
 
-    def __init__(self, plan: _Plan, title: str | None, description: str | None):
+    def __init__(self, plan, title: str | None, description: str | None):
         self._plan = plan
         self.title = _default_title(plan) if title is None else str(title)
         self.description = _default_description(plan) if description is None else str(description)
-        data = _player_data(plan)
+        data = _scatter_data(plan) if isinstance(plan, _ScatterPlan) else _player_data(plan)
         payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
         digest = hashlib.sha1(f"{payload}{self.title}".encode()).hexdigest()[:8]
         self.id = f"c2d-{digest}-{next(_ids)}"
@@ -437,9 +727,9 @@ class Player:
         self.html = self._render(payload.replace("</", "<\\/"), widest)
 
     @cached_property
-    def steps(self) -> list[Step]:
-        """The :class:`Step` objects the player shows (computed on first use)."""
-        return _steps(self._plan)
+    def steps(self) -> list[Step] | list[ScatterStep]:
+        """The :class:`Step` (or :class:`ScatterStep`) objects the player shows."""
+        return _all_steps(self._plan)
 
     @property
     def nbytes(self) -> int:
@@ -448,8 +738,9 @@ class Player:
 
     def _render(self, payload: str, widest: int) -> str:
         pid = self.id
-        n = self._plan.out.numel()
-        first = _steps(self._plan, limit=1)[0].text  # shown until the script takes over
+        n = _count(self._plan)
+        scatter = isinstance(self._plan, _ScatterPlan)
+        first = _all_steps(self._plan, limit=1)[0].text  # shown until the script takes over
         title = html.escape(self.title)
         desc = html.escape(self.description)
         controls = "".join(
@@ -468,7 +759,7 @@ class Player:
             ]
         )
         return (
-            f"<style>{_compact(_asset('player.css'))}</style>"
+            f"<style>{_inlined('player.css', scatter)}</style>"
             f'<div class="c2d-player" id="{pid}" role="group" tabindex="0" '
             f'aria-roledescription="animation" aria-labelledby="{pid}-title" '
             f'aria-describedby="{pid}-desc" style="--c2d-chars:{widest}">'
@@ -480,20 +771,25 @@ class Player:
             '<div class="c2d-stage"><p class="c2d-nojs">This animation needs JavaScript.</p></div>'
             f'<script type="application/json" class="c2d-data">{payload}</script>'
             "</div>"
-            f"<script>{_compact(_asset('player.js')).replace('__C2D_ID__', pid)}</script>"
+            f"<script>{_inlined('player.js', scatter).replace('__C2D_ID__', pid)}</script>"
         )
 
     def _repr_html_(self) -> str:
         return self.html
 
     def __repr__(self) -> str:
-        n = self._plan.out.numel()
+        n = _count(self._plan)
         return f"<Player {self.title!r}: {n} steps, {self.nbytes / 1024:.1f} KB>"
 
 
+def _count(plan) -> int:
+    """Number of steps: one per output value, or one per input cell for transposed convolution."""
+    return plan.steps_count if isinstance(plan, _ScatterPlan) else plan.out.numel()
+
+
 def _iter_strings(data):
-    for key in ("x", "w", "b", "o", "ps"):
-        stack = [data[key]]
+    for key in ("x", "w", "b", "o", "ps", "hist"):
+        stack = [data.get(key)]
         while stack:
             item = stack.pop()
             if isinstance(item, list):
@@ -513,6 +809,7 @@ def animate(
     stride=None,
     dilation=1,
     bias=None,
+    output_padding=0,
     title: str | None = None,
     description: str | None = None,
 ) -> Player:
@@ -527,8 +824,25 @@ def animate(
     >>> player = animate(torch.arange(9.).reshape(3, 3), torch.arange(4.).reshape(2, 2))
     >>> player.steps[0].text
     '0×0 + 1×1 + 3×2 + 4×3 = 19'
+
+    **Transposed convolution** (``mode="transposed"``) plays the scatter form instead: one step per
+    *input* cell, row by row. ``x`` is ``(H, W)``, ``kernel`` ``(kh, kw)`` (one channel each);
+    ``stride``, ``padding``, ``output_padding`` and ``dilation`` mean what they mean in
+    ``torch.nn.functional.conv_transpose2d`` (int or ``(h, w)``). At each step the input cell is
+    highlighted, its value times the kernel is added into a window of the output (the window
+    starts ``stride`` cells further for each input cell), and the step is written out, e.g.
+    ``2 × [[0, 1], [2, 3]] added at rows 0–1, cols 2–3``. The output grid shows the *full* result
+    with row and column numbers; ``padding`` cuts ``padding`` rows/columns off each side of it,
+    drawn hatched. Hovering over (or tabbing to) an output cell highlights the input cells that
+    contributed to it; an input cell jumps to its step. Values come from
+    :func:`helpers.transposed.conv_transpose2d`; no bias, ``kernel_size`` is not used.
+
+    >>> up = animate(torch.tensor([[1., 2.], [3., 4.]]), torch.arange(4.).reshape(2, 2),
+    ...              mode="transposed", stride=2, padding=1, output_padding=1)
+    >>> up.steps[1].text
+    '2 × [[0, 1], [2, 3]] added at rows 0–1, cols 2–3'
     """
-    plan = _plan(
+    plan = _make_plan(
         x,
         kernel,
         mode=mode,
@@ -537,5 +851,6 @@ def animate(
         stride=stride,
         dilation=dilation,
         bias=bias,
+        output_padding=output_padding,
     )
     return Player(plan, title, description)

@@ -876,8 +876,8 @@ def draw_receptive_field(
     """
     grids, shapes, convs = _layer_geometry(layers, kernel_sizes, strides, paddings, dilations)
     fields = receptive_fields(
-        [s for s in shapes], kernel_sizes, strides=strides, paddings=paddings,
-        dilations=dilations, position=position,
+        list(shapes), kernel_sizes, strides=strides, paddings=paddings, dilations=dilations,
+        position=position,
     )  # fmt: skip
     n = len(shapes)
     if titles is None:
@@ -939,9 +939,9 @@ def draw_receptive_field(
         if idx < n - 1:
             (kh, kw), (sh, sw), (dh, dw), _ = convs[idx]
             note = f"{kh}×{kw}"
-            note += f"\nstride {sh}" if (sh, sw) == (sh, sh) and sh > 1 else ""
+            note += f"\nstride {sh}" if sh == sw > 1 else ""
             note += f"\nstride {sh}×{sw}" if sh != sw else ""
-            note += f"\ndilation {dh}" if dh == dw and dh > 1 else ""
+            note += f"\ndilation {dh}" if dh == dw > 1 else ""
             note += f"\ndilation {dh}×{dw}" if dh != dw else ""
             mid = (height - 0.5) / 2
             _operator(ax, x + wp + gap / 2, mid, "→", fs)

@@ -1,6 +1,10 @@
 // Kernel-sliding player (helpers/animation.py inlines this file once per player).
 // The Python side writes the skeleton (title, controls, live region) and the data as JSON; this
 // script draws the grids and runs the steps. It touches nothing outside its own root element.
+// Two kinds of step: "slide" (cross-correlation, pooling: one output value per step) and
+// "scatter" (transposed convolution: one input cell per step, added into a window of the output).
+// The scatter part, between the marker lines "// <scatter>" and "// </scatter>", is inlined only
+// in scatter players (helpers/animation.py cuts it out of the others).
 (function (root) {
   "use strict";
   if (!root || root.getAttribute("data-ready")) return;
@@ -13,15 +17,9 @@
   var scrub = root.querySelector(".c2d-scrub");
   var speed = root.querySelector(".c2d-speed");
   var playBtn = root.querySelector('[data-action="play"]');
-  var corr = D.mode === "corr";
-  var per = D.oh * D.ow;
-  var N = D.cout * per;
+  var TIMES = "\u00d7";
   var step = 0;
   var timer = null;
-  var shownCo = -1;
-  var inCells = [];
-  var kCells = [];
-  var outCells = [];
   var marked = {};
 
   function el(tag, cls, text) {
@@ -63,153 +61,303 @@
     parent.appendChild(box);
   }
 
-  function isPad(r, c) {
-    return r < D.pad[0] || r >= D.hp - D.pad[1] || c < D.pad[2] || c >= D.wp - D.pad[3];
-  }
-
-  // ---- build the grids
-  stage.textContent = "";
-  var inB = block("c2d-in", D.pad.some(function (p) { return p > 0; }) ? "Input (padded)" : "Input");
-  for (var ch = 0; ch < D.cin; ch++) {
-    var g = grid(D.hp, D.wp, function (r, c) {
-      var cell = el("div", "c2d-cell" + (isPad(r, c) ? " is-pad" : ""), D.x[ch][r][c]);
-      cell.setAttribute("data-in", ch + "," + r + "," + c);
-      return cell;
-    });
-    inCells.push(g.cells);
-    channel(inB.chans, D.cin > 1 ? "channel " + ch : "", g);
-  }
-  stage.appendChild(inB.node);
-  stage.appendChild(el("div", "c2d-op", corr ? "\u22c6" : "\u2192"));
-  var kB = block("c2d-k", corr ? "Kernel" : (D.mode === "max" ? "Max" : "Average") + " pooling");
-  if (corr) {
-    for (var kc = 0; kc < D.cin; kc++) {
-      var kg = grid(D.k[0], D.k[1], function (r, c) {
-        var cell = el("div", "c2d-cell c2d-kcell");
-        cell.setAttribute("data-k", kc + "," + r + "," + c);
-        return cell;
-      });
-      kCells.push(kg.cells);
-      channel(kB.chans, D.cin > 1 ? "channel " + kc : "", kg);
-    }
-  } else {
-    var win = el("div", "c2d-poolbox", (D.mode === "max" ? "max" : "mean") + " of " + D.k[0] + "\u00d7" + D.k[1]);
-    kB.chans.appendChild(win);
-  }
-  if (D.b) kB.node.appendChild(el("p", "c2d-bias"));
-  stage.appendChild(kB.node);
-  stage.appendChild(el("div", "c2d-op", "="));
-  var oB = block("c2d-out", "Output");
-  for (var co = 0; co < D.cout; co++) {
-    var og = grid(D.oh, D.ow, function (r, c) {
-      var cell = el("div", "c2d-cell c2d-ocell");
-      cell.setAttribute("data-out", co + "," + r + "," + c);
-      cell.setAttribute("data-value", String(D.v[co][r][c]));
-      cell.setAttribute("data-step", String(co * per + r * D.ow + c));
-      cell.setAttribute("tabindex", "0");
-      return cell;
-    });
-    outCells.push(og.cells);
-    channel(oB.chans, D.cout > 1 ? "channel " + co : "", og);
-  }
-  stage.appendChild(oB.node);
-
-  // ---- geometry: the input cells behind output (co, i, j)
-  function covered(co, i, j) {
-    var list = [];
-    var chans = corr ? inCells.map(function (_, k) { return k; }) : [co];
-    chans.forEach(function (c) {
-      for (var a = 0; a < D.k[0]; a++) {
-        for (var b = 0; b < D.k[1]; b++) {
-          list.push(inCells[c][i * D.s[0] + a * D.d[0]][j * D.s[1] + b * D.d[1]]);
-        }
-      }
-    });
-    return list;
-  }
-
   function mark(cls, cells) {
     (marked[cls] || []).forEach(function (c) { c.classList.remove(cls); });
     cells.forEach(function (c) { c.classList.add(cls); });
     marked[cls] = cells;
   }
 
-  function where3(t) {
-    var co = Math.floor(t / per);
-    var rest = t % per;
-    return [co, Math.floor(rest / D.ow), rest % D.ow];
-  }
-
-  function label(co, i, j) {
-    return (D.cout > 1 ? "output channel " + co + ", " : "output ") + "row " + i + ", column " + j;
-  }
-
-  // ---- the arithmetic of one step, from the display strings (as helpers.animation._step_text)
   function factor(s) {
     return s.charAt(0) === "\u2212" ? "(" + s + ")" : s;
   }
-  function stepText(co, i, j) {
-    var res = D.o[co][i][j];
-    var rows = [];
-    var cols = [];
-    for (var a = 0; a < D.k[0]; a++) rows.push(i * D.s[0] + a * D.d[0]);
-    for (var b = 0; b < D.k[1]; b++) cols.push(j * D.s[1] + b * D.d[1]);
-    if (!corr) {
-      var vals = [];
-      rows.forEach(function (r) { cols.forEach(function (c) { vals.push(D.x[co][r][c]); }); });
-      if (D.mode === "max") return "max(" + vals.join(", ") + ") = " + res;
-      return "(" + vals.map(factor).join(" + ") + ") / " + vals.length + " = " + res;
+
+  // ==== slide: cross-correlation and pooling (one output value per step)
+  function slide() {
+    var corr = D.mode === "corr";
+    var per = D.oh * D.ow;
+    var shownCo = -1;
+    var inCells = [];
+    var kCells = [];
+    var outCells = [];
+
+    function isPad(r, c) {
+      return r < D.pad[0] || r >= D.hp - D.pad[1] || c < D.pad[2] || c >= D.wp - D.pad[3];
     }
-    var several = D.cin > 1;
-    var sub = several || D.b !== null;
-    var lines = [];
+
+    var inB = block("c2d-in", D.pad.some(function (p) { return p > 0; }) ? "Input (padded)" : "Input");
     for (var ch = 0; ch < D.cin; ch++) {
-      var terms = [];
-      for (var a2 = 0; a2 < D.k[0]; a2++) {
-        for (var b2 = 0; b2 < D.k[1]; b2++) {
-          terms.push(factor(D.x[ch][rows[a2]][cols[b2]]) + "\u00d7" + factor(D.w[co][ch][a2][b2]));
-        }
+      var g = grid(D.hp, D.wp, function (r, c) {
+        var cell = el("div", "c2d-cell" + (isPad(r, c) ? " is-pad" : ""), D.x[ch][r][c]);
+        cell.setAttribute("data-in", ch + "," + r + "," + c);
+        return cell;
+      });
+      inCells.push(g.cells);
+      channel(inB.chans, D.cin > 1 ? "channel " + ch : "", g);
+    }
+    stage.appendChild(inB.node);
+    stage.appendChild(el("div", "c2d-op", corr ? "\u22c6" : "\u2192"));
+    var kB = block("c2d-k", corr ? "Kernel" : (D.mode === "max" ? "Max" : "Average") + " pooling");
+    if (corr) {
+      for (var kc = 0; kc < D.cin; kc++) {
+        var kg = grid(D.k[0], D.k[1], function (r, c) {
+          var cell = el("div", "c2d-cell c2d-kcell");
+          cell.setAttribute("data-k", kc + "," + r + "," + c);
+          return cell;
+        });
+        kCells.push(kg.cells);
+        channel(kB.chans, D.cin > 1 ? "channel " + kc : "", kg);
       }
-      lines.push((several ? "channel " + ch + ": " : "") + terms.join(" + ") + " = " + (sub ? D.ps[co][ch][i][j] : res));
+    } else {
+      var win = el("div", "c2d-poolbox", (D.mode === "max" ? "max" : "mean") + " of " + D.k[0] + TIMES + D.k[1]);
+      kB.chans.appendChild(win);
     }
-    if (sub) {
-      var total = D.ps[co].map(function (p) { return factor(p[i][j]); });
-      if (D.b !== null) total.push(factor(D.b[co]) + " (bias)");
-      lines.push(total.join(" + ") + " = " + res);
+    if (D.b) kB.node.appendChild(el("p", "c2d-bias"));
+    stage.appendChild(kB.node);
+    stage.appendChild(el("div", "c2d-op", "="));
+    var oB = block("c2d-out", "Output");
+    for (var co = 0; co < D.cout; co++) {
+      var og = grid(D.oh, D.ow, function (r, c) {
+        var cell = el("div", "c2d-cell c2d-ocell");
+        cell.setAttribute("data-out", co + "," + r + "," + c);
+        cell.setAttribute("data-value", String(D.v[co][r][c]));
+        cell.setAttribute("data-step", String(co * per + r * D.ow + c));
+        cell.setAttribute("tabindex", "0");
+        return cell;
+      });
+      outCells.push(og.cells);
+      channel(oB.chans, D.cout > 1 ? "channel " + co : "", og);
     }
-    return lines.join("\n");
+    stage.appendChild(oB.node);
+
+    // the input cells behind output (co, i, j)
+    function covered(co, i, j) {
+      var list = [];
+      var chans = corr ? inCells.map(function (_, k) { return k; }) : [co];
+      chans.forEach(function (c) {
+        for (var a = 0; a < D.k[0]; a++) {
+          for (var b = 0; b < D.k[1]; b++) {
+            list.push(inCells[c][i * D.s[0] + a * D.d[0]][j * D.s[1] + b * D.d[1]]);
+          }
+        }
+      });
+      return list;
+    }
+
+    function where3(t) {
+      var co = Math.floor(t / per);
+      var rest = t % per;
+      return [co, Math.floor(rest / D.ow), rest % D.ow];
+    }
+
+    function label(co, i, j) {
+      return (D.cout > 1 ? "output channel " + co + ", " : "output ") + "row " + i + ", column " + j;
+    }
+
+    // the arithmetic of one step, from the display strings (as helpers.animation._step_text)
+    function stepText(co, i, j) {
+      var res = D.o[co][i][j];
+      var rows = [];
+      var cols = [];
+      for (var a = 0; a < D.k[0]; a++) rows.push(i * D.s[0] + a * D.d[0]);
+      for (var b = 0; b < D.k[1]; b++) cols.push(j * D.s[1] + b * D.d[1]);
+      if (!corr) {
+        var vals = [];
+        rows.forEach(function (r) { cols.forEach(function (c) { vals.push(D.x[co][r][c]); }); });
+        if (D.mode === "max") return "max(" + vals.join(", ") + ") = " + res;
+        return "(" + vals.map(factor).join(" + ") + ") / " + vals.length + " = " + res;
+      }
+      var several = D.cin > 1;
+      var sub = several || D.b !== null;
+      var lines = [];
+      for (var ch = 0; ch < D.cin; ch++) {
+        var terms = [];
+        for (var a2 = 0; a2 < D.k[0]; a2++) {
+          for (var b2 = 0; b2 < D.k[1]; b2++) {
+            terms.push(factor(D.x[ch][rows[a2]][cols[b2]]) + TIMES + factor(D.w[co][ch][a2][b2]));
+          }
+        }
+        lines.push((several ? "channel " + ch + ": " : "") + terms.join(" + ") + " = " + (sub ? D.ps[co][ch][i][j] : res));
+      }
+      if (sub) {
+        var total = D.ps[co].map(function (p) { return factor(p[i][j]); });
+        if (D.b !== null) total.push(factor(D.b[co]) + " (bias)");
+        lines.push(total.join(" + ") + " = " + res);
+      }
+      return lines.join("\n");
+    }
+
+    return {
+      n: D.cout * per,
+      show: function (t) {
+        var p = where3(t);
+        mark("is-window", covered(p[0], p[1], p[2]));
+        if (corr && p[0] !== shownCo) {
+          shownCo = p[0];
+          for (var c = 0; c < D.cin; c++) {
+            for (var a = 0; a < D.k[0]; a++) {
+              for (var b = 0; b < D.k[1]; b++) kCells[c][a][b].textContent = D.w[p[0]][c][a][b];
+            }
+          }
+          kB.cap.textContent = D.cout > 1 ? "Kernel of output channel " + p[0] : "Kernel";
+          if (D.b) kB.node.querySelector(".c2d-bias").textContent = "bias " + D.b[p[0]];
+        }
+        for (var co = 0; co < D.cout; co++) {
+          for (var i = 0; i < D.oh; i++) {
+            for (var j = 0; j < D.ow; j++) {
+              var cell = outCells[co][i][j];
+              var k = co * per + i * D.ow + j;
+              var done = k <= t;
+              cell.textContent = done ? D.o[co][i][j] : "";
+              cell.classList.toggle("is-done", done);
+              cell.classList.toggle("is-current", k === t);
+              cell.setAttribute("aria-label", label(co, i, j) + (done ? ": " + D.o[co][i][j] : ": not computed yet"));
+            }
+          }
+        }
+        return [label(p[0], p[1], p[2]), stepText(p[0], p[1], p[2])];
+      },
+      // hovering or focusing an output cell: its receptive field
+      hover: function (o) {
+        if (!o.classList.contains("c2d-ocell")) return null;
+        var p = o.getAttribute("data-out").split(",").map(Number);
+        return covered(p[0], p[1], p[2]);
+      }
+    };
   }
+
+  // <scatter>
+  // ==== scatter: transposed convolution (one input cell per step, added into the output)
+  function scatter() {
+    var N = D.ih * D.iw;
+    root.classList.add("c2d-scatter");
+    var inCells;
+    var outCells;
+    var keep = D.keep;
+
+    function kept(r, c) {
+      return r >= keep[0] && r < keep[0] + keep[2] && c >= keep[1] && c < keep[1] + keep[3];
+    }
+    function rowsOf(i, s, d, k) {
+      var list = [];
+      for (var a = 0; a < k; a++) list.push(i * s + a * d);
+      return list;
+    }
+    function span(list) {
+      if (list.length === 1) return String(list[0]);
+      if (list[list.length - 1] - list[0] === list.length - 1) return list[0] + "\u2013" + list[list.length - 1];
+      return list.join(", ");
+    }
+    function windowOf(t) {
+      var i = Math.floor(t / D.iw);
+      var j = t % D.iw;
+      return [rowsOf(i, D.s[0], D.d[0], D.k[0]), rowsOf(j, D.s[1], D.d[1], D.k[1])];
+    }
+    function windowCells(t) {
+      var w = windowOf(t);
+      var list = [];
+      w[0].forEach(function (r) { w[1].forEach(function (c) { list.push(outCells[r][c]); }); });
+      return list;
+    }
+    // running value of full-result cell (r, c) after step t: the last entry of its history <= t
+    function valueAt(r, c, t) {
+      var h = D.hist[r][c];
+      var v = null;
+      for (var k = 0; k < h.length && h[k] <= t; k += 2) v = h[k + 1];
+      return v;
+    }
+    // the step text, from the display strings (as helpers.animation._scatter_text)
+    function stepText(t) {
+      var w = windowOf(t);
+      var k = "[" + D.w.map(function (row) { return "[" + row.join(", ") + "]"; }).join(", ") + "]";
+      return factor(D.x[Math.floor(t / D.iw)][t % D.iw]) + " " + TIMES + " " + k + " added at rows " + span(w[0]) + ", cols " + span(w[1]);
+    }
+    function label(i, j) {
+      return "input row " + i + ", column " + j;
+    }
+
+    var inB = block("c2d-in", "Input");
+    var ig = grid(D.ih, D.iw, function (r, c) {
+      var cell = el("div", "c2d-cell c2d-icell", D.x[r][c]);
+      cell.setAttribute("data-in", "0," + r + "," + c);
+      cell.setAttribute("data-step", String(r * D.iw + c));
+      cell.setAttribute("tabindex", "0");
+      cell.setAttribute("aria-label", label(r, c) + ": " + D.x[r][c]);
+      return cell;
+    });
+    inCells = ig.cells;
+    channel(inB.chans, "", ig);
+    stage.appendChild(inB.node);
+    stage.appendChild(el("div", "c2d-op", TIMES));
+    var kB = block("c2d-k", "Kernel");
+    channel(kB.chans, "", grid(D.k[0], D.k[1], function (r, c) {
+      return el("div", "c2d-cell c2d-kcell", D.w[r][c]);
+    }));
+    stage.appendChild(kB.node);
+    stage.appendChild(el("div", "c2d-op", "\u2192"));
+    var oB = block("c2d-out", "Output" + (D.p[0] || D.p[1] ? " (full result; hatched cells are cut off)" : ""));
+    // row and column numbers around the full result: the step text names rows and columns
+    var og = grid(D.ch + 1, D.cw + 1, function (r, c) {
+      if (r === 0 || c === 0) {
+        var idx = el("div", "c2d-cell c2d-idx" + (r === 0 && c > 0 ? " is-colidx" : "") + (c === 0 && r > 0 ? " is-rowidx" : ""), r === 0 ? (c > 0 ? String(c - 1) : "") : String(r - 1));
+        idx.setAttribute("aria-hidden", "true");
+        return idx;
+      }
+      var rr = r - 1;
+      var cc = c - 1;
+      var cell = el("div", "c2d-cell c2d-ocell" + (kept(rr, cc) ? "" : " is-cut"));
+      var h = D.hist[rr][cc];
+      cell.setAttribute("data-out", "0," + rr + "," + cc);
+      if (D.v[rr][cc] !== null) cell.setAttribute("data-value", String(D.v[rr][cc]));
+      if (h.length) cell.setAttribute("data-step", String(h[h.length - 2]));
+      cell.setAttribute("tabindex", "0");
+      return cell;
+    });
+    og.node.classList.add("c2d-indexed");
+    outCells = og.cells.slice(1).map(function (row) { return row.slice(1); });
+    channel(oB.chans, "", og);
+    if (D.note) oB.node.appendChild(el("p", "c2d-note", D.note));
+    stage.appendChild(oB.node);
+
+    return {
+      n: N,
+      show: function (t) {
+        mark("is-window", [inCells[Math.floor(t / D.iw)][t % D.iw]].concat(windowCells(t)));
+        for (var r = 0; r < D.ch; r++) {
+          for (var c = 0; c < D.cw; c++) {
+            var v = valueAt(r, c, t);
+            var cell = outCells[r][c];
+            cell.textContent = v === null ? "0" : v;
+            cell.classList.toggle("is-done", v !== null);
+            cell.setAttribute("aria-label", "output row " + r + ", column " + c + (kept(r, c) ? "" : " (cut off)") + ": " + cell.textContent);
+          }
+        }
+        for (var k = 0; k < N; k++) inCells[Math.floor(k / D.iw)][k % D.iw].classList.toggle("is-done", k < t);
+        return [label(Math.floor(t / D.iw), t % D.iw), stepText(t)];
+      },
+      // an output cell: the input cells that added into it; an input cell: the cells it adds into
+      hover: function (o) {
+        if (o.classList.contains("c2d-icell")) return windowCells(parseInt(o.getAttribute("data-step"), 10));
+        if (!o.classList.contains("c2d-ocell")) return null;
+        var p = o.getAttribute("data-out").split(",").map(Number);
+        var h = D.hist[p[1]][p[2]];
+        var list = [];
+        for (var k = 0; k < h.length; k += 2) list.push(inCells[Math.floor(h[k] / D.iw)][h[k] % D.iw]);
+        return list;
+      }
+    };
+  }
+  // </scatter>
+
+  stage.textContent = "";
+  var M = D.mode === "transposed" ? scatter() : slide();
+  var N = M.n;
 
   // ---- show step t
   function show(t) {
     step = Math.max(0, Math.min(N - 1, t));
-    var p = where3(step);
-    mark("is-window", covered(p[0], p[1], p[2]));
-    if (corr && p[0] !== shownCo) {
-      shownCo = p[0];
-      for (var c = 0; c < D.cin; c++) {
-        for (var a = 0; a < D.k[0]; a++) {
-          for (var b = 0; b < D.k[1]; b++) kCells[c][a][b].textContent = D.w[p[0]][c][a][b];
-        }
-      }
-      kB.cap.textContent = D.cout > 1 ? "Kernel of output channel " + p[0] : "Kernel";
-      if (D.b) kB.node.querySelector(".c2d-bias").textContent = "bias " + D.b[p[0]];
-    }
-    for (var co = 0; co < D.cout; co++) {
-      for (var i = 0; i < D.oh; i++) {
-        for (var j = 0; j < D.ow; j++) {
-          var cell = outCells[co][i][j];
-          var k = co * per + i * D.ow + j;
-          var done = k <= step;
-          cell.textContent = done ? D.o[co][i][j] : "";
-          cell.classList.toggle("is-done", done);
-          cell.classList.toggle("is-current", k === step);
-          cell.setAttribute("aria-label", label(co, i, j) + (done ? ": " + D.o[co][i][j] : ": not computed yet"));
-        }
-      }
-    }
-    where.textContent = "Step " + (step + 1) + " of " + N + " \u00b7 " + label(p[0], p[1], p[2]);
-    math.textContent = stepText(p[0], p[1], p[2]);
+    var text = M.show(step);
+    where.textContent = "Step " + (step + 1) + " of " + N + " \u00b7 " + text[0];
+    math.textContent = text[1];
     scrub.value = String(step);
     // aria-disabled, not disabled: a button that is pressed to the end keeps the keyboard focus.
     ["first", "prev", "next", "last"].forEach(function (name) {
@@ -248,15 +396,18 @@
     else if (action === "last") show(N - 1);
   }
 
+  // a cell with data-step (an output cell when sliding, an input cell when scattering): go there
+  function jump(cell) {
+    setPlaying(false);
+    show(parseInt(cell.getAttribute("data-step"), 10));
+  }
+
   // ---- events (all on this player's own elements)
   root.addEventListener("click", function (e) {
     var b = e.target.closest("button[data-action]");
     if (b && root.contains(b)) return act(b.getAttribute("data-action"));
-    var o = e.target.closest(".c2d-ocell");
-    if (o && root.contains(o)) {
-      setPlaying(false);
-      show(parseInt(o.getAttribute("data-step"), 10));
-    }
+    var o = e.target.closest(".c2d-cell[data-step]");
+    if (o && root.contains(o)) jump(o);
   });
   scrub.addEventListener("input", function () {
     setPlaying(false);
@@ -267,14 +418,15 @@
   });
 
   function rfOn(e) {
-    var o = e.target.closest && e.target.closest(".c2d-ocell");
+    var o = e.target.closest && e.target.closest(".c2d-ocell, .c2d-icell");
     if (!o || !root.contains(o)) return;
-    var p = o.getAttribute("data-out").split(",").map(Number);
-    mark("is-rf", covered(p[0], p[1], p[2]));
+    var cells = M.hover(o);
+    if (!cells) return;
+    mark("is-rf", cells);
     mark("is-hover", [o]);
   }
   function rfOff(e) {
-    var o = e.target.closest && e.target.closest(".c2d-ocell");
+    var o = e.target.closest && e.target.closest(".c2d-ocell, .c2d-icell");
     if (!o) return;
     mark("is-rf", []);
     mark("is-hover", []);
@@ -292,9 +444,8 @@
     else if (k === "ArrowLeft") act("prev");
     else if (k === "Home") act("first");
     else if (k === "End") act("last");
-    else if ((k === " " || k === "Enter") && e.target.classList.contains("c2d-ocell")) {
-      setPlaying(false);
-      show(parseInt(e.target.getAttribute("data-step"), 10));
+    else if ((k === " " || k === "Enter") && e.target.classList.contains("c2d-cell")) {
+      if (e.target.hasAttribute("data-step")) jump(e.target);
     } else if (k === " " && tag !== "BUTTON") act("play");
     else return;
     e.preventDefault();

@@ -8,8 +8,10 @@ the test also proves the pages work without a network. Chromium is Debian's ``/u
 (or ``$CHROMIUM_PATH``), driven through Playwright's Python package; no browser is ever downloaded.
 
 Expected values are recomputed independently: from the operands embedded in each player with
-``helpers`` (and ``torch``), never read back from the player's own output. Screenshots of one player
-at desktop and phone width, and a page-weight report, go to ``_build/screenshots/``.
+``helpers`` (and ``torch``), never read back from the player's own output. Transposed-convolution
+players (scatter mode) are checked on every page that has one, and on a page of their own.
+Screenshots of one player of each kind at desktop and phone width, and a page-weight report, go to
+``_build/screenshots/``.
 """
 
 from __future__ import annotations
@@ -339,6 +341,272 @@ def exercise_player(page, root, exp: Expected):
         check_step(root, exp, int(state(root)["scrub"]))
 
 
+# -------------------------------------------------------- transposed convolution (scatter players)
+
+
+class ExpectedScatter:
+    """What a transposed-convolution player must show, recomputed from its embedded operands."""
+
+    def __init__(self, data: dict):
+        self.data = data
+        self.x = torch.tensor(data["src"]["x"], dtype=torch.float64)
+        self.w = torch.tensor(data["src"]["w"], dtype=torch.float64)
+        self.stride, self.dilation = tuple(data["s"]), tuple(data["d"])
+        self.padding, self.output_padding = tuple(data["p"]), tuple(data["op"])
+        args = (self.stride, self.padding, self.output_padding, self.dilation)
+        self.out = helpers.conv_transpose2d(self.x, self.w, None, *args)
+        torch_out = self.torch(self.x, self.padding, self.output_padding)
+        assert torch.allclose(self.out, torch_out, atol=1e-6)
+        self.steps = player_steps(
+            self.x, self.w, mode="transposed", stride=self.stride, padding=self.padding,
+            output_padding=self.output_padding, dilation=self.dilation,
+        )  # fmt: skip
+        self.h, self.w_ = self.x.shape
+        self.n = self.x.numel()
+        # The full result (uncropped; zeros past it where output_padding exceeds padding)
+        self.extra = tuple(max(0, o - p) for o, p in zip(self.output_padding, self.padding))
+        self.canvas_shape = tuple(self.torch(self.x, (0, 0), self.extra).shape)
+        assert self.canvas_shape == (data["ch"], data["cw"])
+
+    def torch(self, x, padding, output_padding):
+        return F.conv_transpose2d(
+            x[None, None], self.w[None, None], None, self.stride, padding, output_padding, 1,
+            self.dilation,
+        )[0, 0]  # fmt: skip
+
+    def canvas(self, t: int) -> dict[str, str]:
+        """Every full-result cell's text after step t: the input cells 0..t, the rest zero."""
+        played = torch.zeros(self.n, dtype=torch.float64)
+        played[: t + 1] = self.x.flatten()[: t + 1]
+        full = self.torch(played.reshape(self.h, self.w_), (0, 0), self.extra)
+        return {f"0,{r},{c}": format_number(float(v)) for (r, c), v in _cells(full)}
+
+    def window(self, t: int) -> set[str]:
+        i, j = divmod(t, self.w_)
+        (sh, sw), (dh, dw) = self.stride, self.dilation
+        kh, kw = self.w.shape
+        return {
+            f"0,{i * sh + a * dh},{j * sw + b * dw}"
+            for a, b in itertools.product(range(kh), range(kw))
+        }
+
+    def contributors(self, cell: str) -> set[str]:
+        return {f"0,{t // self.w_},{t % self.w_}" for t in range(self.n) if cell in self.window(t)}
+
+
+def _cells(t: torch.Tensor):
+    for r in range(t.shape[0]):
+        for c in range(t.shape[1]):
+            yield (r, c), t[r, c]
+
+
+JS_SCATTER_STATE = """root => {
+  const sel = (q, key) => [...root.querySelectorAll(q)].map(c => c.dataset[key]);
+  return {
+    winIn: sel('.c2d-icell.is-window', 'in'), winOut: sel('.c2d-ocell.is-window', 'out'),
+    rfIn: sel('.c2d-icell.is-rf', 'in'), rfOut: sel('.c2d-ocell.is-rf', 'out'),
+    cut: sel('.c2d-ocell.is-cut', 'out'),
+    out: Object.fromEntries([...root.querySelectorAll('.c2d-ocell')]
+      .map(c => [c.dataset.out, c.textContent])),
+    values: Object.fromEntries([...root.querySelectorAll('.c2d-ocell[data-value]')]
+      .map(c => [c.dataset.out, parseFloat(c.dataset.value)])),
+    where: root.querySelector('.c2d-where').textContent,
+    math: root.querySelector('.c2d-math').textContent,
+    scrub: root.querySelector('.c2d-scrub').value,
+  };
+}"""
+
+
+def scatter_state(root) -> dict:
+    s = root.evaluate(JS_SCATTER_STATE)
+    for key in ("winIn", "winOut", "rfIn", "rfOut", "cut"):
+        s[key] = set(s[key])
+    return s
+
+
+def check_scatter_step(root, exp: ExpectedScatter, t: int) -> dict:
+    s = scatter_state(root)
+    i, j = divmod(t, exp.w_)
+    assert s["winIn"] == {f"0,{i},{j}"}, f"input cell at step {t}"
+    assert s["winOut"] == exp.window(t), f"output window at step {t}"
+    assert s["where"].startswith(f"Step {t + 1} of {exp.n}")
+    assert s["math"] == exp.steps[t].text
+    assert s["scrub"] == str(t)
+    assert s["out"] == exp.canvas(t), f"output values after step {t}"
+    return s
+
+
+def exercise_scatter_player(page, root, exp: ExpectedScatter):
+    n = exp.n
+    first = check_scatter_step(root, exp, 0)
+    # The hatched border is what padding cuts off; the data values are the cropped output's.
+    ph, pw = exp.padding
+    oh, ow = exp.out.shape
+    kept = {f"0,{ph + r},{pw + c}" for r in range(oh) for c in range(ow)}
+    assert first["cut"] == set(first["out"]) - kept
+    assert first["values"] == pytest.approx(
+        {f"0,{ph + r},{pw + c}": float(v) for (r, c), v in _cells(exp.out)}
+    )
+    # Step forward: exactly the cells of the new window that receive a non-zero product change.
+    if n > 1:
+        root.locator('[data-action="next"]').click()
+        after = check_scatter_step(root, exp, 1)
+        changed = {k for k in after["out"] if after["out"][k] != first["out"][k]}
+        i, j = divmod(1, exp.w_)
+        nonzero = exp.x[i, j] != 0
+        expected = {
+            cell
+            for cell, (a, b) in zip(
+                sorted(exp.window(1), key=lambda s: tuple(map(int, s.split(",")))),
+                itertools.product(*map(range, exp.w.shape)),
+            )
+            if nonzero and exp.w[a, b] != 0
+        }
+        assert changed == expected
+        # The look holds even when later players on the page repeat the shared rules: the window
+        # is orange in the input and the output, played input cells are green, numbers unframed.
+        look = root.evaluate(
+            """r => {
+              r.getAnimations({subtree: true}).forEach(a => a.finish());  // colour transitions
+              const bg = q => getComputedStyle(r.querySelector(q)).backgroundColor;
+              const idx = r.querySelector('.c2d-idx.is-colidx');
+              return {inWin: bg('.c2d-icell.is-window'), outWin: bg('.c2d-ocell.is-window'),
+                      played: bg('.c2d-icell.is-done'),
+                      idxEdge: getComputedStyle(idx).borderRightColor};
+            }"""
+        )
+        assert look["outWin"] == look["inWin"] != look["played"], look
+        assert look["idxEdge"] == "rgba(0, 0, 0, 0)", look
+        root.locator('[data-action="prev"]').click()
+        check_scatter_step(root, exp, 0)
+    # Hover an output cell: the input cells that added into it light up; moving away clears them.
+    busiest = max(first["out"], key=lambda cell: (len(exp.contributors(cell)), cell))
+    root.locator(f'[data-out="{busiest}"]').hover()
+    s = scatter_state(root)
+    assert s["rfIn"] == exp.contributors(busiest) and len(s["rfIn"]) >= 1
+    root.locator(".c2d-title").hover()
+    assert scatter_state(root)["rfIn"] == set()
+    # Hover an input cell: the output cells it adds into.
+    last_in = f"0,{(n - 1) // exp.w_},{(n - 1) % exp.w_}"
+    root.locator(f'[data-in="{last_in}"]').hover()
+    assert scatter_state(root)["rfOut"] == exp.window(n - 1)
+    root.locator(".c2d-title").hover()
+    # Keyboard: focus an output cell, Enter jumps to the last step that adds into it.
+    cell = root.locator(f'[data-out="{busiest}"]')
+    cell.focus()
+    assert scatter_state(root)["rfIn"] == exp.contributors(busiest)
+    page.keyboard.press("Enter")
+    last = max(t for t in range(n) if busiest in exp.window(t))
+    check_scatter_step(root, exp, last)
+    # Clicking (or Enter on) an input cell goes to its step.
+    root.locator(f'[data-in="{last_in}"]').click()
+    check_scatter_step(root, exp, n - 1)
+    page.keyboard.press("Home")
+    check_scatter_step(root, exp, 0)
+    if n > 1:
+        page.keyboard.press("ArrowRight")
+        check_scatter_step(root, exp, 1)
+        page.keyboard.press("End")
+        check_scatter_step(root, exp, n - 1)
+        # Play at 4x advances by itself; pressing again pauses.
+        page.keyboard.press("Home")
+        root.locator("select.c2d-speed").select_option("4")
+        root.locator('[data-action="play"]').click()
+        root.locator(".c2d-scrub").evaluate(
+            "s => new Promise(done => { const t = setInterval(() => {"
+            " if (s.value !== '0') { clearInterval(t); done(); } }, 20); })"
+        )
+        root.locator('[data-action="play"]').click()
+        assert root.locator('[data-action="play"]').get_attribute("aria-pressed") == "false"
+        check_scatter_step(root, exp, int(scatter_state(root)["scrub"]))
+
+
+def exercise_any_player(page, root):
+    """Check one player (of any mode) against values recomputed from its embedded operands."""
+    data = json.loads(root.locator("script.c2d-data").text_content().replace("<\\/", "</"))
+    if data["mode"] == "transposed":
+        exercise_scatter_player(page, root, ExpectedScatter(data))
+    else:
+        exercise_player(page, root, Expected(data))
+
+
+# Transposed players on a page of their own, so the scatter mode is tested whether or not a
+# chapter shows one yet: the usual 2x upsampling layer (padding cuts a border, output_padding keeps
+# part of it), overlapping windows with negative values, and a dilated, per-axis one past its end.
+SCATTER_EXAMPLES = [
+    ((3, 3), (3, 3), {"stride": 2, "padding": 1, "output_padding": 1}),
+    ((2, 3), (2, 2), {"stride": 1}),
+    ((3, 2), (2, 3), {"stride": (2, 1), "padding": (0, 1), "output_padding": (1, 0),
+                      "dilation": (1, 2)}),
+]  # fmt: skip
+
+
+def scatter_page() -> str:
+    players = []
+    for k, (shape, kshape, kw) in enumerate(SCATTER_EXAMPLES):
+        g = torch.Generator().manual_seed(k)
+        x = torch.randint(-2, 4, shape, generator=g).float()
+        w = torch.randint(-1, 3, kshape, generator=g).float()
+        players.append(helpers.animate(x, w, mode="transposed", **kw).html)
+    players.append(helpers.animate(torch.arange(9.0).reshape(3, 3), torch.ones(2, 2)).html)
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" '
+        'content="width=device-width, initial-scale=1"><title>players</title></head><body>'
+        f"<main><h1>Transposed players</h1>{''.join(players)}</main></body></html>"
+    )
+
+
+@pytest.fixture
+def scatter_visit(browser):
+    contexts = []
+
+    def open_(viewport=DESKTOP):
+        context = browser.new_context(viewport=viewport)
+        contexts.append(context)
+        page = context.new_page()
+        page.route("**/*", lambda route: route.abort())  # the page needs nothing from outside
+        errors = []
+        page.on("pageerror", lambda exc: errors.append(exc.message))
+        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+        page.set_content(scatter_page(), wait_until="load")
+        return page, errors
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+def test_transposed_players_scatter_and_highlight(scatter_visit):
+    page, errors = scatter_visit()
+    roots = page.locator(".c2d-player")
+    assert roots.count() == len(SCATTER_EXAMPLES) + 1
+    for k in range(roots.count()):
+        root = roots.nth(k)
+        assert root.get_attribute("data-ready") == "1"
+        root.scroll_into_view_if_needed()
+        exercise_any_player(page, root)
+    assert errors == []
+
+
+@pytest.mark.parametrize("name,viewport", [("desktop", DESKTOP), ("phone", PHONE)])
+def test_transposed_player_fits_and_is_screenshotted(scatter_visit, name, viewport):
+    page, errors = scatter_visit(viewport)
+    root = page.locator(".c2d-player").first
+    root.scroll_into_view_if_needed()
+    box = root.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"] + 0.5, box
+    smallest = root.evaluate(
+        "r => Math.min(...[...r.querySelectorAll('.c2d-cell:not(.c2d-idx)')]"
+        ".map(c => parseFloat(getComputedStyle(c).fontSize)))"
+    )
+    assert smallest >= 11, smallest
+    root.locator('[data-action="next"]').click()
+    root.locator('[data-out="0,2,2"]').hover()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    root.screenshot(path=str(SHOTS / f"player-transposed-{name}.png"))
+    assert errors == []
+
+
 def test_players_step_highlight_and_respond_to_the_keyboard(visit, site):
     checked = 0
     for page_name in player_pages(site):
@@ -351,8 +619,7 @@ def test_players_step_highlight_and_respond_to_the_keyboard(visit, site):
             for later in range(k, roots.count()):
                 where = roots.nth(later).locator(".c2d-where").inner_text()
                 assert where.startswith("Step 1 of"), f"{page_name}: player {later} moved"
-            data = json.loads(root.locator("script.c2d-data").text_content().replace("<\\/", "</"))
-            exercise_player(v.page, root, Expected(data))
+            exercise_any_player(v.page, root)
             checked += 1
         assert v.errors == [], f"{page_name}: {v.errors}"
     assert checked >= 1

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 import helpers
 from helpers.animation import MAX_STEPS, animate, player_steps
+from helpers.style import format_number
 
 X3 = torch.arange(9.0).reshape(3, 3)
 K2 = torch.arange(4.0).reshape(2, 2)
@@ -247,3 +248,188 @@ def test_biggest_allowed_player_stays_under_100_kb():
     )
     assert len(player.steps) == 128
     assert player.nbytes < 100_000
+
+
+# ----------------------------------------------------------------- transposed convolution (scatter)
+
+TRANSPOSED_CASES = [
+    # (H, W, kh, kw, stride, padding, output_padding, dilation)
+    (2, 2, 2, 2, 2, 0, 0, 1),  # the textbook example: windows side by side
+    (2, 2, 2, 2, 1, 0, 0, 1),  # stride 1: windows overlap and add up
+    (3, 3, 3, 3, 2, 1, 1, 1),  # the usual 2x upsampling layer
+    (2, 3, 2, 2, 3, 0, 2, 1),  # stride > kernel: gaps stay zero; output_padding past the result
+    (3, 2, 2, 3, (2, 1), (1, 0), (1, 0), (1, 2)),  # per-axis everything, dilated
+    (1, 1, 3, 3, 1, 1, 0, 1),  # one input cell
+    (3, 3, 1, 1, 2, 0, 1, 1),  # 1x1 kernel
+]
+
+
+def torch_transposed(x, kernel, stride, padding, output_padding, dilation):
+    return F.conv_transpose2d(
+        x[None, None], kernel[None, None], None, stride, padding, output_padding, 1, dilation
+    )[0, 0]
+
+
+@pytest.mark.parametrize("h,w,kh,kw,stride,padding,output_padding,dilation", TRANSPOSED_CASES)
+def test_transposed_steps_agree_with_helpers_and_torch(
+    h, w, kh, kw, stride, padding, output_padding, dilation
+):
+    g = torch.Generator().manual_seed(h * 10 + kw)
+    x = torch.randint(-3, 4, (h, w), generator=g).double()
+    kernel = torch.randint(-2, 3, (kh, kw), generator=g).double()
+    kw_args = {
+        "stride": stride,
+        "padding": padding,
+        "output_padding": output_padding,
+        "dilation": dilation,
+    }
+    steps = player_steps(x, kernel, mode="transposed", **kw_args)
+    assert len(steps) == x.numel()
+    expected = torch_transposed(x, kernel, stride, padding, output_padding, dilation)
+    ours = helpers.conv_transpose2d(x, kernel, **kw_args)
+    np.testing.assert_array_equal(steps[-1].output, expected.numpy())
+    np.testing.assert_array_equal(ours.numpy(), expected.numpy())
+    (sh, sw), (ph, pw), (dh, dw) = (
+        per_axis(stride),
+        per_axis(padding),
+        per_axis(dilation),
+    )
+    full = torch_transposed(x, kernel, stride, 0, 0, dilation)
+    before = np.zeros(steps[0].canvas.shape)
+    for t, s in enumerate(steps):
+        i, j = divmod(t, w)
+        assert s.index == t and s.input == (i, j) and s.value == float(x[i, j])
+        assert s.rows == tuple(i * sh + a * dh for a in range(kh))
+        assert s.cols == tuple(j * sw + b * dw for b in range(kw))
+        np.testing.assert_array_equal(s.weights, kernel.numpy())
+        # after step t: the transposed convolution of the input cells played so far
+        played = torch.zeros_like(x).flatten()
+        played[: t + 1] = x.flatten()[: t + 1]
+        so_far = torch_transposed(played.reshape(h, w), kernel, stride, padding, output_padding,
+                                  dilation)  # fmt: skip
+        np.testing.assert_array_equal(s.output, so_far.numpy())
+        # the full result holds the cropped output at (padding, padding)
+        oh, ow = s.output.shape
+        np.testing.assert_array_equal(s.canvas[ph : ph + oh, pw : pw + ow], s.output)
+        # the step adds value × kernel into its window, and changes nothing else
+        added = s.canvas - before
+        window = np.zeros_like(added)
+        window[np.ix_(s.rows, s.cols)] = s.value * kernel.numpy()
+        np.testing.assert_array_equal(added, window)
+        before = s.canvas
+    fh, fw = full.shape
+    np.testing.assert_array_equal(steps[-1].canvas[:fh, :fw], full.numpy())
+    assert not steps[-1].canvas[fh:].any() and not steps[-1].canvas[:, fw:].any()
+
+
+def per_axis(value):
+    return (value, value) if isinstance(value, int) else tuple(value)
+
+
+def test_transposed_step_texts():
+    x = torch.tensor([[1.0, 2.0], [3.0, -4.0]])
+    k = torch.arange(4.0).reshape(2, 2)
+    texts = [s.text for s in player_steps(x, k, mode="transposed", stride=2)]
+    assert texts == [
+        "1 × [[0, 1], [2, 3]] added at rows 0–1, cols 0–1",
+        "2 × [[0, 1], [2, 3]] added at rows 0–1, cols 2–3",
+        "3 × [[0, 1], [2, 3]] added at rows 2–3, cols 0–1",
+        "(−4) × [[0, 1], [2, 3]] added at rows 2–3, cols 2–3",
+    ]
+    dilated = player_steps(x, -k, mode="transposed", dilation=(1, 2))[3].text
+    assert dilated == "(−4) × [[0, −1], [−2, −3]] added at rows 1–2, cols 1, 3"
+    one = player_steps([[5.0]], [[2.0]], mode="transposed")
+    assert one[0].text == "5 × [[2]] added at rows 0, cols 0"
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    h=st.integers(1, 4),
+    w=st.integers(1, 4),
+    k=st.integers(1, 3),
+    s=st.integers(1, 3),
+    p=st.integers(0, 2),
+    op=st.integers(0, 2),
+    d=st.integers(1, 2),
+)
+def test_any_valid_transposed_config_plays_torchs_values(h, w, k, s, p, op, d):
+    x = torch.arange(1.0, h * w + 1).reshape(h, w)
+    kernel = torch.arange(1.0, k * k + 1).reshape(k, k)
+    smallest = (min(h, w) - 1) * s - 2 * p + d * (k - 1) + op + 1  # the shorter side's output
+    if op >= max(s, d) or smallest < 1:  # torch refuses these too
+        with pytest.raises(ValueError):
+            player_steps(x, kernel, mode="transposed", stride=s, padding=p, output_padding=op,
+                         dilation=d)  # fmt: skip
+        return
+    steps = player_steps(
+        x, kernel, mode="transposed", stride=s, padding=p, output_padding=op, dilation=d
+    )
+    expected = torch_transposed(x, kernel, s, p, op, d)
+    np.testing.assert_allclose(steps[-1].output, expected.numpy())
+
+
+def transposed_data(player) -> dict:
+    return embedded_data(player.html)
+
+
+def test_transposed_player_data_history_and_size():
+    x = torch.tensor([[1.0, 2.0], [3.0, 4.0]])
+    k = torch.arange(4.0).reshape(2, 2)
+    player = animate(x, k, mode="transposed", stride=1, padding=1)
+    data = transposed_data(player)
+    assert data["mode"] == "transposed" and (data["ch"], data["cw"]) == (3, 3)
+    assert data["keep"] == [1, 1, 1, 1] and "padding=1" in data["note"]
+    steps = player.steps
+    for r in range(3):
+        for c in range(3):
+            hist = data["hist"][r][c]
+            touched = [t for t, s in enumerate(steps) if r in s.rows and c in s.cols]
+            assert hist[::2] == touched  # the inputs behind the cell, in step order
+            assert hist[1::2] == [format_number(steps[t].canvas[r, c]) for t in touched]
+    assert data["v"][1][1] == float(steps[-1].output[0, 0]) and data["v"][0][0] is None
+    assert player.title == "Transposed convolution, 2×2 kernel, stride 1"
+    assert "cut off by padding=1" in player.description
+    assert player.nbytes < 100_000
+    # the largest example the player accepts still fits in 100 KB
+    g = torch.Generator().manual_seed(0)
+    big = animate(
+        torch.randn(22, 23, generator=g) * 100, -torch.rand(2, 2, generator=g), mode="transposed"
+    )
+    assert len(big.steps) == 22 * 23 and big.nbytes < 100_000
+
+
+@pytest.mark.parametrize(
+    "args,kwargs,error,words",
+    [
+        ((X3, None), {}, TypeError, "needs a kernel"),
+        ((X3, K2), {"bias": 1.0}, TypeError, "bias"),
+        ((X3, K2), {"kernel_size": 2}, TypeError, "kernel_size"),
+        ((torch.ones(2, 3, 3), K2), {}, ValueError, "one channel"),
+        ((X3, torch.ones(1, 1, 2, 2)), {}, ValueError, "one channel"),
+        ((X3, K2), {"output_padding": 1}, ValueError, "output_padding"),  # not < stride
+        ((X3, K2), {"padding": 2}, ValueError, "padding"),  # nothing left
+        ((X3, K2), {"stride": 1.5}, TypeError, "stride"),
+        ((torch.ones(23, 23), K2), {}, ValueError, "at most 512"),
+        ((torch.ones(12, 12), torch.ones(5, 5)), {}, ValueError, "cell updates"),
+        ((torch.ones(8, 8), K2), {"stride": 4}, ValueError, "full result is 30×30"),
+    ],
+)
+def test_transposed_bad_arguments_raise_clear_errors(args, kwargs, error, words):
+    with pytest.raises(error, match=words):
+        animate(*args, mode="transposed", **kwargs)
+
+
+def test_output_padding_is_only_for_transposed():
+    with pytest.raises(TypeError, match="output_padding"):
+        animate(X3, K2, output_padding=1)
+    with pytest.raises(ValueError, match="'transposed'"):
+        animate(X3, K2, mode="deconv")
+
+
+def test_only_scatter_players_carry_the_scatter_code():
+    slide = animate(X3, K2).html
+    scatter = animate(X3, K2, mode="transposed").html
+    assert "function scatter" not in slide and "c2d-indexed" not in slide
+    assert "function scatter" in scatter and ".c2d-scatter .c2d-cell.c2d-idx" in scatter
+    assert "<scatter>" not in slide + scatter  # the markers go too
+    assert len(slide.encode()) < len(scatter.encode()) < 100_000
