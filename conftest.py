@@ -13,37 +13,11 @@ from pathlib import Path
 import jupytext
 import nbval.plugin
 import pytest
-import yaml
 from nbval.plugin import IPyNbFile
 
+from scripts.exercises import is_notebook, toc_documents
+
 ROOT = Path(__file__).resolve().parent
-
-
-def toc_files(toc_path: Path = ROOT / "_toc.yml") -> list[Path]:
-    """Every document listed in a Jupyter Book ``_toc.yml``, in order, as paths to ``.md`` files."""
-    toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
-    found: list[Path] = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            for key in ("root", "file"):
-                if key in node:
-                    found.append(toc_path.parent / f"{node[key]}.md")
-            for value in node.values():
-                if isinstance(value, (list, dict)):
-                    walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(toc)
-    return found
-
-
-def is_notebook(path: Path) -> bool:
-    """A MyST notebook has jupytext front matter with a kernelspec."""
-    text = path.read_text(encoding="utf-8")
-    return text.startswith("---") and "kernelspec:" in text.split("\n---", 2)[0]
 
 
 class MystNotebook(IPyNbFile):
@@ -72,9 +46,9 @@ def chapter_paths(config) -> frozenset:
     """The MyST notebooks listed in the ``_toc.yml`` at pytest's rootdir (read once per run)."""
     if _CHAPTERS not in config.stash:
         toc = Path(config.rootpath) / "_toc.yml"
-        listed = toc_files(toc) if toc.exists() else []
+        listed = toc_documents(toc) if toc.exists() else []
         config.stash[_CHAPTERS] = frozenset(
-            p.resolve() for p in listed if p.exists() and is_notebook(p)
+            p.resolve() for p in listed if p.exists() and is_notebook(p.read_text(encoding="utf-8"))
         )
     return config.stash[_CHAPTERS]
 

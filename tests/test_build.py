@@ -49,6 +49,8 @@ def make_book(path: Path, pages: dict[str, str]) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "_config.yml", path / "_config.yml")
     shutil.copy(ROOT / "conftest.py", path / "conftest.py")
+    (path / "scripts").mkdir()
+    shutil.copy(ROOT / "scripts" / "exercises.py", path / "scripts" / "exercises.py")
     (path / "pytest.ini").write_text(
         "[pytest]\naddopts = --nbval-current-env -p no:cacheprovider -p no:xdist\n"
     )

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import yaml
 
-from conftest import is_notebook, toc_files
+from scripts.exercises import is_notebook, toc_documents
 
 ROOT = Path(__file__).resolve().parents[1]
-TOC = toc_files(ROOT / "_toc.yml")
+TOC = toc_documents(ROOT / "_toc.yml")
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
 
 
@@ -45,7 +45,7 @@ def test_no_ipynb_is_committed_under_book():
 
 def test_pages_without_a_kernel_have_no_code_cells():
     for page in TOC:
-        if not is_notebook(page):
+        if not is_notebook(page.read_text(encoding="utf-8")):
             assert "{code-cell}" not in page.read_text(encoding="utf-8"), (
                 f"{page.name} has code cells but no jupytext kernelspec front matter, "
                 "so neither the build nor nbval would run them"
@@ -63,7 +63,7 @@ def test_nbval_collects_every_chapter_in_the_toc():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     collected = {line.split("::")[0] for line in result.stdout.splitlines() if "::Cell " in line}
-    chapters = relative(p for p in TOC if is_notebook(p))
+    chapters = relative(p for p in TOC if is_notebook(p.read_text(encoding="utf-8")))
     assert chapters, "no chapter in _toc.yml is a MyST notebook"
     assert collected == chapters, (
         f"executed by nbval but not in the toc: {collected - chapters}; "
