@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -50,7 +51,8 @@ def make_book(path: Path, pages: dict[str, str]) -> Path:
     shutil.copy(ROOT / "_config.yml", path / "_config.yml")
     shutil.copy(ROOT / "conftest.py", path / "conftest.py")
     (path / "scripts").mkdir()
-    shutil.copy(ROOT / "scripts" / "exercises.py", path / "scripts" / "exercises.py")
+    for script in ("exercises.py", "course_pages.py"):
+        shutil.copy(ROOT / "scripts" / script, path / "scripts" / script)
     (path / "pytest.ini").write_text(
         "[pytest]\naddopts = --nbval-current-env -p no:cacheprovider -p no:xdist\n"
     )
@@ -115,3 +117,16 @@ def test_unchanged_rebuild_executes_nothing(tmp_path):
     assert second.returncode == 0, second.stdout + second.stderr
     assert "Executing notebook" not in second.stdout
     assert "good.md: Using cached notebook" in second.stdout
+
+
+def test_summary_pages_are_reread_when_a_chapter_changes(tmp_path):
+    book = make_book(tmp_path / "summary", {"summary": "# Summary\n", "chapter": GOOD})
+    config = yaml.safe_load((book / "_config.yml").read_text())
+    config["sphinx"]["config"]["course_summary_pages"] = ["summary"]
+    (book / "_config.yml").write_text(yaml.safe_dump(config))
+    assert build(book).returncode == 0
+    (book / "chapter.md").write_text(GOOD.replace("Some prose.", "Edited prose."))
+    rebuilt = build(book)
+    assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
+    reading = [line for line in rebuilt.stdout.splitlines() if "reading sources" in line]
+    assert any("summary" in line for line in reading), reading
