@@ -14,7 +14,7 @@ from pathlib import Path
 import jupytext
 import pytest
 
-from conftest import toc_files
+from scripts.exercises import toc_documents as toc_files
 
 ROOT = Path(__file__).resolve().parents[1]
 GLOSSARY = ROOT / "book" / "glossary.md"
