@@ -19,6 +19,7 @@ One idea per submodule:
 - ``helpers.widgets``: live ipywidgets explorers (need a running kernel).
 - ``helpers.explorer``: the shape explorer that runs in the static book (no kernel).
 - ``helpers.checks``: self-checks that give feedback on exercise answers.
+- ``helpers.source``: a helper's source for a chapter, its argument checks folded away.
 
 Padding convention everywhere: PyTorch's. ``padding=p`` adds ``p`` rows/columns on *each* side;
 ``(p_h, p_w)`` gives one value per axis; ``((top, bottom), (left, right))`` gives every side.
@@ -81,6 +82,8 @@ _EXPORTS = {
     "player_steps": "animation",
     "explore": "widgets",
     "static_explorer": "explorer",
+    # source
+    "show_source": "source",
 }
 
 _SUBMODULES = {
@@ -97,6 +100,7 @@ _SUBMODULES = {
     "widgets",
     "explorer",
     "checks",
+    "source",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -99,7 +99,18 @@ def _new_figure(width_units: float, height_units: float, widest: int, text: str)
     return fig, ax, float(np.clip(size, 7, 12))
 
 
-def _cell(ax, x, y, text, *, face, hatch=False, fontsize=10, weight="normal", z=0, width=1.0):
+def _ink(face) -> str:
+    """Text colour for a cell filled with ``face``: white on dark fills, the text colour else."""
+    from matplotlib.colors import to_rgb
+
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in to_rgb(face))
+    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b  # WCAG relative luminance
+    return PALETTE["background"] if luminance < 0.2 else PALETTE["text"]
+
+
+def _cell(
+    ax, x, y, text, *, face, hatch=False, fontsize=10, weight="normal", z=0, width=1.0, ink=None
+):
     ax.add_patch(
         Rectangle(
             (x, y),
@@ -123,7 +134,7 @@ def _cell(ax, x, y, text, *, face, hatch=False, fontsize=10, weight="normal", z=
             fontsize=fontsize,
             fontweight=weight,
             fontstyle="italic" if hatch else "normal",
-            color=PALETTE["muted"] if hatch else PALETTE["text"],
+            color=PALETTE["muted"] if hatch else (ink or PALETTE["text"]),
             # on padding, a small plate keeps the value readable over the hatching
             bbox={"boxstyle": "square,pad=0.08", "facecolor": face, "edgecolor": "none"}
             if hatch
@@ -132,9 +143,12 @@ def _cell(ax, x, y, text, *, face, hatch=False, fontsize=10, weight="normal", z=
         )
 
 
-def _grid(ax, texts, x0, y0, face, *, hatched=(), bold=(), width=1.0, fontsize=10, z=0):
+def _grid(
+    ax, texts, x0, y0, face, *, hatched=(), bold=(), width=1.0, fontsize=10, z=0, contrast=False
+):
     """Cells with top-left corner ``(x0, y0)``: ``texts`` holds rows of strings, ``face(r, c)``
-    gives each cell's fill; cells in ``hatched`` are hatched with dashed edges, ``bold`` bold."""
+    gives each cell's fill; cells in ``hatched`` are hatched with dashed edges, ``bold`` bold.
+    With ``contrast``, text on a dark fill is white."""
     for r, row in enumerate(texts):
         for c, text in enumerate(row):
             _cell(
@@ -148,6 +162,7 @@ def _grid(ax, texts, x0, y0, face, *, hatched=(), bold=(), width=1.0, fontsize=1
                 weight="bold" if (r, c) in bold else "normal",
                 z=z,
                 width=width,
+                ink=_ink(face(r, c)) if contrast else None,
             )
 
 
@@ -650,12 +665,13 @@ def draw_grid(
     - ``changed``: marked with a thick black frame inside the cell (e.g. "differs from before");
     - ``hatch``: hatched with dashed edges, like padding (e.g. cells that are dropped).
 
-    ``colors`` maps values to fills, e.g. ``{1: PALETTE["sky_blue"], -1: PALETTE["orange"]}``
-    (other values stay white). ``frames`` lists windows ``(row, col, height, width)``, in cells,
-    framed by dashed rectangles (``frame_color``, default blue). ``title`` is written centred
-    above the grid, ``note`` to its right. Cells are ``cell_width`` wide and one tall; the grid's
-    top-left corner sits at ``origin`` (x, y) in data units, rows going down, so several grids can
-    share one axes.
+    ``colors`` maps values to fills, e.g. ``helpers.style.value_colors(values, vmax=1)`` (signed
+    values: positive blue, negative orange) or ``{0: PALETTE["black"]}`` (other values stay
+    white); values on dark fills are written in white. ``frames`` lists windows
+    ``(row, col, height, width)``, in cells, framed by dashed rectangles (``frame_color``, default
+    blue). ``title`` is written centred above the grid, ``note`` to its right. Cells are
+    ``cell_width`` wide and one tall; the grid's top-left corner sits at ``origin`` (x, y) in data
+    units, rows going down, so several grids can share one axes.
 
     Without ``ax``, draws on a new figure sized to the grid and returns the figure; with ``ax``,
     draws there (setting equal aspect, hiding the axis and growing the view to hold every grid
@@ -698,7 +714,9 @@ def draw_grid(
             return lit_face
         return fills.get(float(grid[r, c]), PAD if (r, c) in hatched else "white")
 
-    _grid(ax, texts, x0, y0, face, hatched=hatched, bold=lit, width=width, fontsize=fs)
+    _grid(
+        ax, texts, x0, y0, face, hatched=hatched, bold=lit, width=width, fontsize=fs, contrast=True
+    )
     for r, c in sorted(marked):
         ax.add_patch(
             Rectangle(

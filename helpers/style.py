@@ -34,13 +34,18 @@ PALETTE = {
     "kernel": OKABE_ITO["blue"],
     "output": OKABE_ITO["bluish_green"],  # output cells already computed
     "current": OKABE_ITO["vermilion"],  # the output cell being computed now
+    "positive": OKABE_ITO["blue"],  # signed values: positive blue, negative orange, zero white
+    "negative": OKABE_ITO["orange"],
     "padding": "#D9D9D9",  # padding cells: light grey, hatched, dashed edge
     "grid": "#4D4D4D",
     "text": "#1A1A1A",
     "muted": "#6B6B6B",
     "background": "#FFFFFF",
 }
-"""Colours by name (Okabe-Ito) and by role (``window``, ``receptive_field``, ``padding``, ...)."""
+"""Colours by name (Okabe-Ito) and by role (``window``, ``receptive_field``, ``padding``, ...).
+
+Signed values (edge maps, feature maps) follow one convention in every chapter: ``positive`` is
+blue, ``negative`` orange, zero white (:func:`diverging_cmap`, :func:`value_colors`)."""
 
 MINUS = "\u2212"  # a real minus sign: "−3" reads better than "-3" in figures
 
@@ -65,6 +70,46 @@ def format_number(value, *, digits: int = 3) -> str:
     else:
         text = f"{v:.{digits}g}"  # tiny values come out as e.g. "1.5e-05"
     return text.replace("-", MINUS)
+
+
+def diverging_cmap():
+    """A matplotlib colour map for signed values: orange (negative), white (zero), blue (positive).
+
+    Colour-blind safe (Okabe-Ito orange and blue). Use it with limits symmetric around zero, e.g.
+    ``ax.imshow(fmap, cmap=diverging_cmap(), vmin=-top, vmax=top)``, so that white means zero.
+    """
+    from matplotlib.colors import LinearSegmentedColormap  # lazy: no matplotlib on import
+
+    colours = [PALETTE["negative"], PALETTE["background"], PALETTE["positive"]]
+    # an odd number of entries puts one exactly at the middle: zero is pure white
+    return LinearSegmentedColormap.from_list("course_diverging", colours, N=255)
+
+
+def value_colors(values, *, vmax, vmin=None, cmap=None) -> dict[float, str]:
+    """A fill colour for each distinct value, for ``helpers.draw_grid(values, colors=...)``.
+
+    Values are placed on ``cmap`` (default :func:`diverging_cmap`) between ``vmin`` (default
+    ``-vmax``, so that zero is white) and ``vmax``, clipped at both ends. Returns
+    ``{value: "#rrggbb"}``: ``value_colors([-1, 0, 1], vmax=1)`` gives orange, white and blue, and
+    counts from 0 to 9 with ``vmax=9`` shade from white to blue.
+    """
+    import numpy as np
+    from matplotlib.colors import to_hex  # lazy: no matplotlib on import
+
+    if hasattr(values, "detach"):
+        values = values.detach().cpu().numpy()
+    try:
+        distinct = sorted(set(np.asarray(values, dtype=float).ravel().tolist()))
+    except (TypeError, ValueError) as exc:
+        raise TypeError(
+            f"values must be numbers (a tensor, an array or nested lists), got {values!r}."
+        ) from exc
+    lo = -float(vmax) if vmin is None else float(vmin)
+    hi = float(vmax)
+    if not hi > lo:
+        raise ValueError(f"vmax must be larger than vmin, got vmin={lo} and vmax={hi}.")
+    cmap = diverging_cmap() if cmap is None else cmap
+    return {v: to_hex(cmap(min(max((v - lo) / (hi - lo), 0.0), 1.0))) for v in distinct}
 
 
 def use_style() -> None:

@@ -15,7 +15,6 @@ _CHECKS: dict[str, str] = {
     "check_corr2d_values": "correlation",
     "check_flipped_kernel": "correlation",
     "check_receptive_field": "correlation",
-    "check_conv_param_count": "correlation",
     # padding and stride
     "check_padded_shape": "padding",
     "check_same_padding": "padding",
@@ -32,7 +31,7 @@ _CHECKS: dict[str, str] = {
     # pointwise (1x1 and depthwise-separable convolution)
     "check_pixel_value": "pointwise",
     "check_pointwise_shape": "pointwise",
-    "check_conv_params": "pointwise",
+    "check_conv_params": "pointwise",  # also used by cross-correlation and channels
     "check_conv_macs": "pointwise",
     "check_merged_weight": "pointwise",
     "check_separable_ratio": "pointwise",

@@ -2,8 +2,9 @@
 
 Each check takes the student's answer plus the question's data, and returns a
 :class:`~helpers.checks._core.Feedback`. A wrong answer gets a hint that names the likely mistake
-(forgot the "+1", swapped height and width, flipped the kernel, counted a bias per channel pair,
-...) in words, without digits, so the hint never gives the answer away.
+(forgot the "+1", swapped height and width, flipped the kernel, ...) in words, without digits, so
+the hint never gives the answer away. The chapter's parameter count is checked by
+:func:`helpers.checks.pointwise.check_conv_params`, which every chapter shares.
 
 Shapes are ``(height, width)`` as in PyTorch. Cross-correlation has no padding and stride 1 here.
 """
@@ -237,56 +238,4 @@ def check_receptive_field(answer, kernel_sizes, strides=None) -> Feedback:
     return hint(
         "work from the top down: one output pixel; below each layer the field grows by the "
         "kernel size minus one (times the strides of the layers further down)."
-    )
-
-
-def check_conv_param_count(
-    answer, in_channels, out_channels, kernel_size, *, bias=True
-) -> Feedback:
-    """Number of learnable parameters of ``nn.Conv2d(in_channels, out_channels, kernel_size)``."""
-    if is_missing(answer):
-        return missing("parameter count (an integer)")
-    if isinstance(answer, torch.Tensor) and answer.numel() == 1:
-        answer = answer.item()
-    if isinstance(answer, float) and answer.is_integer():
-        answer = int(answer)
-    if not isinstance(answer, (int, np.integer)) or isinstance(answer, bool):
-        return hint("give the count as a single integer.")
-    c_i, c_o = int(in_channels), int(out_channels)
-    k_h, k_w = _pair(kernel_size, "kernel_size")
-    from helpers.cost import conv2d_params  # lazy: keep `import helpers.checks` light
-
-    expected = int(conv2d_params(c_i, c_o, (k_h, k_w), bias=bias))
-    weights = c_i * c_o * k_h * k_w
-    if answer == expected:
-        return correct(
-            "one kernel per (output, input) channel pair, plus one bias per output channel."
-            if bias
-            else "one kernel per (output, input) channel pair."
-        )
-    if bias and answer == weights:
-        return hint(
-            "you counted the weights; the layer also learns a bias for each output channel."
-        )
-    if bias and answer == weights + c_i * c_o:
-        return hint(
-            "too many biases: a bias is added once to each output channel (after summing over the "
-            "input channels), not once per pair of channels."
-        )
-    if bias and answer == weights + 1:
-        return hint("each output channel has its own bias, not one shared by the whole layer.")
-    if answer == c_o * k_h * k_w + (c_o if bias else 0):
-        return hint(
-            "each output channel's kernel has a slice for every input channel: the input "
-            "channels multiply the weight count."
-        )
-    if answer == c_i * k_h * k_w + (c_o if bias else 0):
-        return hint(
-            "every output channel has its own kernel: the output channels multiply the count."
-        )
-    if answer in (c_i * c_o * k_h + (c_o if bias else 0), c_i * c_o * k_w + (c_o if bias else 0)):
-        return hint("a kernel has height times width entries, not just one side's worth.")
-    return hint(
-        "count the weight tensor's entries (output channels, input channels, kernel height, "
-        "kernel width) and then the biases."
     )

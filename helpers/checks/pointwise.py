@@ -4,7 +4,8 @@ Each check recognises the usual mistakes for its question and names the mistake,
 
 - :func:`check_pixel_value`: one output value of a 1x1 convolution, worked by hand.
 - :func:`check_pointwise_shape`: the output shape of a 1x1 layer on a batch.
-- :func:`check_conv_params`: the parameter count of a convolutional layer (weights and bias).
+- :func:`check_conv_params`: the parameter count of a convolutional layer (weights and bias);
+  the cross-correlation and channels chapters use it too.
 - :func:`check_conv_macs`: the multiply-adds of a convolutional layer on one image.
 - :func:`check_merged_weight`: two stacked 1x1 layers with no activation, as a single 1x1 layer.
 - :func:`check_separable_ratio`: cost of a depthwise-separable layer as a fraction of a full one.
@@ -24,8 +25,9 @@ from ._core import Feedback, as_array, as_shape, correct, hint, is_missing, miss
 
 
 def _as_number(answer) -> float | None:
-    """A single number from an int, float, Fraction, 0-d array or one-element tensor; else None."""
-    if isinstance(answer, bool):
+    """A single number from an int, float, Fraction, 0-d array or one-element tensor; else None
+    (also for text such as ``"1216"``: NumPy would read it as a number, but it is not one)."""
+    if isinstance(answer, (bool, str, bytes)):
         return None
     array = as_array(answer)
     if array is None or array.size != 1:
@@ -181,67 +183,93 @@ def check_pointwise_shape(answer, input_shape, out_channels) -> Feedback:
 
 
 def check_conv_params(answer, in_channels, out_channels, kernel_size, bias=True) -> Feedback:
-    """Check the number of parameters of ``nn.Conv2d(in_channels, out_channels, kernel_size)``.
+    """Check the number of learnable parameters of ``nn.Conv2d(in_channels, out_channels,
+    kernel_size, bias=bias)``: ``out_channels * in_channels * kh * kw`` weights, plus
+    ``out_channels`` biases when ``bias``. ``kernel_size``: int or ``(kh, kw)``.
 
-    Weights ``out_channels * in_channels * kh * kw`` plus ``out_channels`` biases when ``bias``.
+    The answer may be an int, a whole float, a NumPy integer or a one-element tensor. Recognised
+    mistakes: the bias forgotten, or counted once per layer, once per input channel or once per
+    (output, input) channel pair (the bias shape some notes give); a bias where ``bias=False``;
+    the kernel area left out or only one side of the kernel counted; the input or the output
+    channels left out.
     """
     if is_missing(answer):
-        return missing("parameter count")
+        return missing("parameter count (a whole number)")
     value = _as_number(answer)
-    if value is None:
+    if value is None or not value.is_integer():
         return hint("give a single whole number: how many weights and biases the layer learns.")
+    value = int(value)
+    c_i, c_o = int(in_channels), int(out_channels)
     kh, kw = _pair(kernel_size)
     area = kh * kw
-    weights = out_channels * in_channels * area
-    b = out_channels if bias else 0
-    expected = weights + b
-    if _close(value, expected, rel=0, abs_=0.5):
-        return correct("weights plus one bias per output channel." if bias else "no bias here.")
+    weights = c_o * c_i * area
+    b = c_o if bias else 0
+    if value == weights + b:
+        return correct(
+            "one kernel per (output, input) channel pair, plus one bias per output channel."
+            if bias
+            else "one kernel per (output, input) channel pair, and no bias here."
+        )
 
+    # (count, hint) for each usual mistake, in order: where two mistakes give the same count,
+    # the more likely one speaks.
     candidates = []
     if bias:
-        candidates.append((weights, "don't forget the bias: one number per output channel."))
-        candidates.append(
+        candidates += [
             (
-                weights + out_channels * in_channels,
-                "a convolutional layer has one bias per output channel, not one per "
-                "(output channel, input channel) pair.",
-            )
-        )
-        candidates.append(
-            (weights + in_channels, "the bias belongs to the output channels, not the inputs.")
-        )
+                weights,
+                "you counted the weights; the layer also learns a bias for each output channel.",
+            ),
+            (
+                weights + c_o * c_i,
+                "too many biases: a bias is added once to each output channel (after summing "
+                "over the input channels), not once per (output channel, input channel) pair.",
+            ),
+            (
+                weights + 1,
+                "each output channel has its own bias, not one shared by the whole layer.",
+            ),
+            (weights + c_i, "the biases belong to the output channels, not the input channels."),
+        ]
     else:
-        candidates.append((weights + out_channels, "this layer has no bias (bias=False)."))
+        candidates.append(
+            (weights + c_o, "this layer has no bias (bias=False): count the weights only.")
+        )
     if area > 1:
         candidates.append(
             (
-                out_channels * in_channels + b,
-                "each (output channel, input channel) pair has a whole kernel_size x kernel_size "
-                "slice of weights, not a single weight.",
+                c_o * c_i + b,
+                "each (output channel, input channel) pair has a whole kernel of kh x kw "
+                "weights, not a single weight.",
             )
         )
+        for side in sorted({kh, kw} - {area}):
+            candidates.append(
+                (
+                    c_o * c_i * side + b,
+                    "a kernel has height times width entries, not just one side's worth.",
+                )
+            )
+    if c_i > 1:
         candidates.append(
             (
-                out_channels * in_channels * (kh + kw) // 2 + b,
-                "a k x k kernel has k*k weights: multiply the kernel's height by its width.",
+                c_o * area + b,
+                "each output channel's kernel has a slice for every input channel: the input "
+                "channels multiply the weight count.",
             )
         )
-    if in_channels > 1:
+    if c_o > 1:
         candidates.append(
             (
-                out_channels * area + b,
-                "each output channel's kernel spans every input channel: it has in_channels "
-                "slices.",
+                c_i * area + b,
+                "every output channel has its own kernel: the output channels multiply the count.",
             )
         )
-    if out_channels > 1:
-        candidates.append((in_channels * area + b, "there is one whole kernel per output channel."))
     message = _first_match(value, candidates, rel=0, abs_=0.5)
     if message:
         return hint(message)
     return hint(
-        "not quite. The weight tensor has shape (out_channels, in_channels, kh, kw); count its "
+        "not quite. The weight tensor has shape (out_channels, in_channels, kh, kw): count its "
         "entries, then add the biases."
     )
 

@@ -22,6 +22,11 @@ def _pair(value):
     return tuple(value) if isinstance(value, (tuple, list)) else (value, value)
 
 
+def _off(wrong: int, total: int, noun: str) -> str:
+    """``"1 of 16 cells is off."``, ``"4 of 16 cells are off."``"""
+    return f"{wrong} of {total} {noun}s {'is' if wrong == 1 else 'are'} off."
+
+
 def _pool(x, kernel_size, stride, padding, mode):
     """``mode`` pooling of a 2-D array ``x`` with PyTorch, as a float64 NumPy array."""
     t = torch.as_tensor(np.asarray(x, dtype=np.float64))[None, None]
@@ -90,8 +95,8 @@ def check_pool_result(answer, x, kernel_size, *, stride=None, padding=0, mode="m
         return hint("your grid has rows and columns swapped: output row i comes from input rows.")
     wrong = int((~np.isclose(got, expected, atol=1e-6)).sum())
     return hint(
-        f"{wrong} of {expected.size} values are off. For each output cell, outline its window on "
-        f"the input and take the {name} of exactly those cells."
+        f"{_off(wrong, expected.size, 'value')} For each output cell, outline its window on the "
+        f"input and take the {name} of exactly those cells."
     )
 
 
@@ -209,6 +214,6 @@ def check_max_pool_grad(answer, x, kernel_size, *, stride=None):
         return hint("you marked the smallest value of each window; the max pool keeps the largest.")
     wrong = int((~np.isclose(got, expected, atol=1e-6)).sum())
     return hint(
-        f"{wrong} of {expected.size} cells are off. Ask for each input cell: if I nudge it a "
-        "little, does the summed output change, and by how much?"
+        f"{_off(wrong, expected.size, 'cell')} Ask for each input cell: if I nudge it a little, "
+        "does the summed output change, and by how much?"
     )

@@ -5,12 +5,16 @@ claims live here, so the chapters stay short and the sweeps run once, with the u
 
 - padding-stride: per-side and total padding give the same size; the count of window positions
   and D2L's form of it; "same" padding with a stride gives ceil(n / s); the dilated formula.
+- cross-correlation: the receptive field of L stacked k x k layers is 1 + L(k - 1), and
+  helpers.receptive_field agrees with autograd on strided stacks too.
+- one-by-one: a 1 x 1 kernel keeps the height and width, n - 1 + 1 = n.
 """
 
 from __future__ import annotations
 
 import pytest
 import torch
+import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch import nn
@@ -95,3 +99,56 @@ def test_dilated_formula_agrees_with_torch(n, k, p, s, d):
     with torch.no_grad():
         shape = tuple(layer(torch.zeros(1, 1, n, n)).shape[2:])
     assert shape == helpers.conv_output_shape((n, n), k, padding=p, stride=s, dilation=d)
+
+
+# --- cross-correlation: "Feature maps and receptive fields" ---------------------------------------
+
+
+def brute_force_receptive_field(layers, n=40):
+    """Side of the input square that can change one central output, found with autograd.
+
+    ``layers``: ``(kernel_size, stride)`` per layer. Kernels of ones, so that no weight is zero.
+    """
+    x = torch.zeros(1, 1, n, n, requires_grad=True)
+    h = x
+    for k, s in layers:
+        h = F.conv2d(h, torch.ones(1, 1, k, k), stride=s)
+    h[0, 0, h.shape[2] // 2, h.shape[3] // 2].backward()
+    rows = (x.grad[0, 0] != 0).any(dim=1).nonzero()
+    cols = (x.grad[0, 0] != 0).any(dim=0).nonzero()
+    side = int(rows.max() - rows.min() + 1)
+    assert side == int(cols.max() - cols.min() + 1)  # square kernels: a square field
+    return side
+
+
+@pytest.mark.parametrize("L", [1, 2, 3, 4])
+@pytest.mark.parametrize("k", [2, 3, 5])
+def test_receptive_field_of_a_stride_one_stack(L, k):
+    r = helpers.receptive_field([(k, 1)] * L)
+    assert r == 1 + L * (k - 1) == brute_force_receptive_field([(k, 1)] * L)
+
+
+@pytest.mark.parametrize(
+    "layers",
+    [
+        [(2, 1), (2, 1)],  # the chapter's two-layer example: 3
+        [(3, 1)] * 3,  # three 3 x 3 layers: 7, like one 7 x 7 kernel
+        [(3, 2), (3, 1), (3, 1)],  # ex-cc-receptive-field (b): 11
+        [(5, 1), (3, 1)],
+        [(2, 2), (2, 2), (3, 1)],
+        [(7, 2), (3, 2)],
+    ],
+)
+def test_receptive_field_with_strides_matches_autograd(layers):
+    assert helpers.receptive_field(layers) == brute_force_receptive_field(layers)
+
+
+# --- one-by-one: "n - 1 + 1 = n" ---------------------------------------------------------------
+
+
+@settings(max_examples=100, deadline=None)
+@given(n=st.integers(1, 200), s=STRIDES)
+def test_one_by_one_kernel_keeps_the_size(n, s):
+    assert helpers.conv_output_size(n, 1) == n - 1 + 1 == n
+    # with a stride it reads every s-th pixel: ceil(n / s) outputs, no padding needed
+    assert helpers.conv_output_size(n, 1, stride=s) == -(-n // s)

@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from torch import nn
 
 import helpers.checks
 from helpers.checks import correlation as C
@@ -40,7 +39,6 @@ def torch_corr(x, kernel):
         "check_corr2d_values",
         "check_flipped_kernel",
         "check_receptive_field",
-        "check_conv_param_count",
     ],
 )
 def test_checks_are_exported(name):
@@ -258,45 +256,3 @@ def test_receptive_field_missing(answer):
 def test_receptive_field_each_mistake_gets_its_hint(answer, kernel_sizes, strides, phrase):
     expected = brute_force(kernel_sizes, strides or [1] * len(kernel_sizes))
     assert_hint(C.check_receptive_field(answer, kernel_sizes, strides), phrase, expected)
-
-
-# --- check_conv_param_count --------------------------------------------------------------------
-
-PARAMS_Q = dict(in_channels=3, out_channels=16, kernel_size=5)  # the chapter's exercise: 1216
-
-
-def count(layer):
-    return sum(p.numel() for p in layer.parameters())
-
-
-@pytest.mark.parametrize(
-    "c_i, c_o, k, bias",
-    [(3, 16, 5, True), (3, 64, 3, True), (1, 1, (1, 2), False), (8, 4, (3, 5), True)],
-)
-def test_params_right_answer_passes(c_i, c_o, k, bias):
-    n = count(nn.Conv2d(c_i, c_o, k, bias=bias))
-    for form in (n, float(n), torch.tensor(n), np.int64(n)):
-        assert C.check_conv_param_count(form, c_i, c_o, k, bias=bias), form
-
-
-@pytest.mark.parametrize("answer", [..., None])
-def test_params_missing(answer):
-    assert C.check_conv_param_count(answer, **PARAMS_Q).status == "missing"
-
-
-@pytest.mark.parametrize(
-    "answer, phrase",
-    [
-        (1200, "also learns a bias"),  # forgot the bias
-        (1248, "too many biases"),  # a bias per (input, output) pair: seed 002's mistake
-        (1201, "not one shared"),  # a single scalar bias for the whole layer
-        (416, "input channels multiply"),  # forgot C_in
-        (91, "output channels multiply"),  # forgot C_out
-        (256, "height times width"),  # k instead of k_h * k_w
-        (1000, "weight tensor's entries"),  # anything else
-        (12.5, "single integer"),
-        ("1216", "single integer"),
-    ],
-)
-def test_params_each_mistake_gets_its_hint(answer, phrase):
-    assert_hint(C.check_conv_param_count(answer, **PARAMS_Q), phrase, 1216, 1200, 16)

@@ -3,6 +3,7 @@ hint, and no hint gives the answer away."""
 
 from __future__ import annotations
 
+import re
 from fractions import Fraction
 
 import numpy as np
@@ -139,29 +140,73 @@ def torch_params(c_in, c_out, k, bias=True):
     return sum(p.numel() for p in torch.nn.Conv2d(c_in, c_out, k, bias=bias).parameters())
 
 
-@pytest.mark.parametrize("c_in, c_out, k, bias", [(256, 64, 1, True), (64, 64, 3, False)])
+@pytest.mark.parametrize(
+    "c_in, c_out, k, bias",
+    [
+        (256, 64, 1, True),
+        (64, 64, 3, False),
+        (3, 16, 5, True),  # the cross-correlation chapter's exercise: 1216
+        (3, 64, 3, True),
+        (1, 1, (1, 2), False),
+        (8, 4, (3, 5), True),
+    ],
+)
 def test_conv_params_correct(c_in, c_out, k, bias):
-    assert pw.check_conv_params(torch_params(c_in, c_out, k, bias), c_in, c_out, k, bias=bias)
-    assert pw.check_conv_params(torch_params(c_in, c_out, k, bias), c_in, c_out, (k, k), bias)
+    n = torch_params(c_in, c_out, k, bias)
+    for form in (n, float(n), torch.tensor(n), np.int64(n)):
+        assert pw.check_conv_params(form, c_in, c_out, k, bias=bias), form
+    square = (k, k) if isinstance(k, int) else k
+    assert pw.check_conv_params(n, c_in, c_out, square, bias)  # bias may be positional
 
 
 @pytest.mark.parametrize(
     "answer, words",
     [
-        (256 * 64 * 9, "bias"),  # forgot the bias
-        (256 * 64 * 9 + 256 * 64, "not one per"),  # seed 002's bias shape
-        (256 * 64 * 9 + 256, "output channels, not the inputs"),
-        (256 * 64 + 64, "whole kernel_size"),  # forgot the kernel area
-        (256 * 64 * 3 + 64, "k*k"),  # k instead of k*k
-        (64 * 9 + 64, "every input channel"),
-        (256 * 9 + 64, "one whole kernel per output channel"),
-        (12345, "count its entries"),
+        (256 * 64 * 9, "also learns a bias"),  # forgot the bias
+        (256 * 64 * 9 + 256 * 64, "not once per (output channel, input channel) pair"),  # seed 002
+        (256 * 64 * 9 + 1, "not one shared"),  # a single scalar bias for the whole layer
+        (256 * 64 * 9 + 256, "not the input channels"),
+        (256 * 64 + 64, "whole kernel"),  # forgot the kernel area
+        (256 * 64 * 3 + 64, "height times width"),  # k instead of k*k
+        (64 * 9 + 64, "slice for every input channel"),
+        (256 * 9 + 64, "output channels multiply"),
+        (12345, "count its entries"),  # anything else
         ("many", "whole number"),
+        ("147520", "whole number"),  # text, even when it reads as the right number
+        (147520.5, "whole number"),
     ],
 )
 def test_conv_params_mistakes(answer, words):
     expected = torch_params(256, 64, 3)
+    assert expected == 147520
     assert_hint(pw.check_conv_params(answer, 256, 64, 3), words, answer=expected)
+
+
+@pytest.mark.parametrize(
+    "answer, words",
+    [
+        (1200, "also learns a bias"),
+        (1248, "not once per (output channel, input channel) pair"),
+        (1201, "not one shared"),
+        (1203, "not the input channels"),
+        (416, "input channels multiply"),
+        (91, "output channels multiply"),
+        (256, "height times width"),
+        (64, "whole kernel"),
+        (1000, "count its entries"),
+    ],
+)
+def test_conv_params_mistakes_in_the_cross_correlation_exercise(answer, words):
+    # nn.Conv2d(3, 16, kernel_size=5): 1216 parameters; no hint states 1216, 1200 or 16
+    feedback = pw.check_conv_params(answer, 3, 16, kernel_size=5)
+    assert_hint(feedback, words)
+    assert not {"1216", "1200", "16"} & set(re.findall(r"\d+", feedback.message))
+
+
+def test_conv_params_one_side_of_an_oblong_kernel():
+    # a (3, 5) kernel: counting 3 or 5 weights per slice instead of 15
+    for side in (3, 5):
+        assert_hint(pw.check_conv_params(8 * 4 * side + 4, 8, 4, (3, 5)), "height times width")
 
 
 def test_conv_params_bias_false_counted_bias():

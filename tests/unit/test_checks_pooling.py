@@ -61,7 +61,8 @@ def overlapping(mode):
         ("avg", (np.array(AVG) * 4).tolist(), "added up each window"),
         ("max", [[0, 0], [0, 1]], "smallest value"),
         ("max", np.array(MAX).T.tolist(), "swapped"),
-        ("max", [[4, 6], [8, 8]], "1 of 4 values are off"),
+        ("max", [[4, 6], [8, 8]], "1 of 4 values is off"),  # one: singular
+        ("max", [[4, 6], [7, 8]], "2 of 4 values are off"),
         ("max", [4, 6, 8, 7], "2-D grid"),
         ("max", "four", "2-D grid"),
         ("max", [[4, 6, 1], [8, 7, 1]], "not the output shape"),
@@ -178,6 +179,7 @@ def test_grad_missing():
         (np.zeros((3, 3)), "input's shape"),
         (np.zeros(16), "2-D grid"),
         (np.zeros((4, 4)), "4 of 16 cells are off"),
+        ([[1, 0, 0, 0], [1, 0, 1, 0], [0, 0, 0, 0], [0, 1, 0, 1]], "1 of 16 cells is off"),
     ],
 )
 def test_grad_mistakes(answer, words):

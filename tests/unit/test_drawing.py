@@ -223,6 +223,37 @@ def test_draw_grid_prints_values_and_marks_cells():
     fig.canvas.draw()
 
 
+def test_signed_values_share_one_colour_convention():
+    """Positive blue, negative orange, zero white: the diverging map and the cell fills agree."""
+    to_hex = matplotlib.colors.to_hex
+    cmap = style.diverging_cmap()
+    assert to_hex(cmap(0.0)) == style.PALETTE["negative"].lower() == style.PALETTE["orange"].lower()
+    assert to_hex(cmap(1.0)) == style.PALETTE["positive"].lower() == style.PALETTE["blue"].lower()
+    assert to_hex(cmap(0.5)) == "#ffffff"
+    fills = style.value_colors(torch.tensor([[-1.0, 0.0], [1.0, 1.0]]), vmax=1)
+    assert list(fills) == [-1.0, 0.0, 1.0]
+    assert fills == {-1.0: to_hex(cmap(0.0)), 0.0: "#ffffff", 1.0: to_hex(cmap(1.0))}
+    # counts 0..9 shade from white to blue, ever darker; values past vmax are clipped
+    ramp = style.value_colors(list(range(11)), vmax=9)
+    assert ramp[0] == "#ffffff" and ramp[9] == ramp[10] == to_hex(cmap(1.0))
+    grey = [sum(matplotlib.colors.to_rgb(ramp[v])) for v in range(10)]
+    assert all(a > b for a, b in zip(grey, grey[1:]))
+    with pytest.raises(ValueError, match="vmax must be larger"):
+        style.value_colors([1], vmax=1, vmin=2)
+    with pytest.raises(TypeError, match="numbers"):
+        style.value_colors(["a"], vmax=1)
+
+
+def test_draw_grid_writes_white_on_dark_fills():
+    fig = draw_grid(
+        [[0, 1, -1, 2]],
+        colors={0: style.PALETTE["black"], 1: style.PALETTE["blue"], -1: style.PALETTE["orange"]},
+    )
+    ink = {t.get_text(): matplotlib.colors.to_hex(t.get_color()) for t in fig.axes[0].texts}
+    white, dark = "#ffffff", style.PALETTE["text"].lower()
+    assert ink == {"0": white, "1": white, "−1": dark, "2": dark}
+
+
 def test_draw_grid_shares_axes_and_grows_the_view():
     fig, ax = plt.subplots()
     assert draw_grid([1, 2, 3], ax=ax) is ax  # a 1-D sequence is one row
