@@ -249,13 +249,16 @@ def strip_solutions(text: str, *, keep_lines: bool = False) -> str:
 MARKUP = set("*`$[]{}<>_|\\")
 
 
-def solution_only_lines(text: str, *, min_length: int = 20) -> list[str]:
+def solution_only_lines(
+    text: str, *, min_length: int = 20, elsewhere: tuple[str, ...] = ()
+) -> list[str]:
     """Distinctive lines that only the solutions contain, to search a build for leaks.
 
     Each line of solution code, and each line of solution prose free of Markdown markup (so it
-    reads the same in a rendered page), that is long enough and appears nowhere else.
+    reads the same in a rendered page), that is long enough and appears nowhere else: neither in
+    the rest of this text nor in any of the ``elsewhere`` texts (the other chapters, stripped).
     """
-    kept = strip_solutions(text)
+    kept = "\n".join([strip_solutions(text), *elsewhere])
     lines = text.splitlines()
     found = []
     for solution in solutions(text):
@@ -267,6 +270,18 @@ def solution_only_lines(text: str, *, min_length: int = 20) -> list[str]:
             if line not in kept and (in_code or not MARKUP & set(line)):
                 found.append(line)
     return found
+
+
+def book_solution_lines(chapters: list[Chapter]) -> dict[str, list[str]]:
+    """For each chapter (by name), the lines only its solutions contain, in the whole book."""
+    texts = {c.name: c.path.read_text(encoding="utf-8") for c in chapters}
+    stripped = {name: strip_solutions(text) for name, text in texts.items()}
+    return {
+        name: solution_only_lines(
+            text, elsewhere=tuple(v for other, v in stripped.items() if other != name)
+        )
+        for name, text in texts.items()
+    }
 
 
 # --------------------------------------------------------------------------------------------

@@ -46,7 +46,7 @@ ROOT = SCRIPTS.parent
 if str(SCRIPTS) not in sys.path:  # run as a script, or loaded by Sphinx from local_extensions
     sys.path.insert(0, str(SCRIPTS))
 
-from exercises import book_chapters, solution_only_lines, strip_solutions  # noqa: E402
+from exercises import book_chapters, book_solution_lines, strip_solutions  # noqa: E402
 
 EXTENSION = Path(__file__).stem
 # A solution in built HTML: sphinx-exercise renders each one as an element of class "solution".
@@ -143,9 +143,8 @@ def leaks(html_dir: Path, toc: Path | None = None) -> list[str]:
     (given the toc) any line that only a chapter's solutions contain, in a page or notebook."""
     html_dir = Path(html_dir)
     found = [f"copied source: {p}" for p in (html_dir / "_sources").rglob("*") if p.is_file()]
-    probes = []
-    for chapter in book_chapters(toc) if toc else []:
-        probes += solution_only_lines(chapter.path.read_text(encoding="utf-8"))
+    chapters = book_chapters(toc) if toc else []
+    probes = [line for lines in book_solution_lines(chapters).values() for line in lines]
     for path in [*html_dir.rglob("*.html"), *html_dir.rglob("*.ipynb")]:
         raw = path.read_text(encoding="utf-8", errors="replace")
         if path.suffix == ".html" and SOLUTION_HTML.search(raw):
