@@ -49,6 +49,7 @@ _EXPORTS = {
     "conv_transpose2d": "transposed",
     "conv_transpose2d_scatter": "transposed",
     "conv_transpose2d_via_conv": "transposed",
+    "insert_zeros": "transposed",
     # shapes
     "conv_output_size": "shapes",
     "conv_output_shape": "shapes",
@@ -78,6 +79,8 @@ _EXPORTS = {
     "draw_channels": "drawing",
     "draw_receptive_field": "drawing",
     "draw_grid": "drawing",
+    "draw_transposed": "drawing",
+    "draw_im2col": "drawing",
     "animate": "animation",
     "player_steps": "animation",
     "explore": "widgets",

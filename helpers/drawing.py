@@ -1,4 +1,4 @@
-"""Static figures of cross-correlation and pooling, drawn with matplotlib from the data itself.
+"""Static figures of cross-correlation, pooling and transposed convolution, drawn from the data.
 
 Each function returns a :class:`matplotlib.figure.Figure` (display it by leaving it last in a cell,
 or save it with ``fig.savefig``). Values are printed in every cell, the current window is shaded,
@@ -15,6 +15,11 @@ step. Colours come from :data:`helpers.style.PALETTE`.
   depends on shaded in every layer.
 - :func:`draw_grid`: the building block: one grid of numbered cells, some shaded, hatched, framed
   or marked as changed, on a new figure or on axes of your own.
+- :func:`draw_transposed`: a transposed convolution as a scatter, one small panel per input cell
+  (its value times the kernel, where it is added) and their sum; values from
+  :mod:`helpers.transposed`.
+- :func:`draw_im2col`: im2col: the input's windows as the columns of a matrix, the kernel as a
+  row, their product and the output it reshapes to.
 
 Figures are made with pyplot, so both notebook habits show each figure exactly once: leave the call
 last in a cell (the returned figure is displayed and removes itself from pyplot, so the inline
@@ -27,6 +32,8 @@ import base64
 import textwrap
 
 import numpy as np
+import torch
+import torch.nn.functional as F
 from matplotlib.figure import Figure
 from matplotlib.patches import Polygon, Rectangle
 
@@ -654,12 +661,17 @@ def draw_grid(
     show_values=True,
     highlight_color=None,
     frame_color=None,
+    fills=None,
+    row_labels=None,
+    col_labels=None,
 ):
     """One grid of numbered cells: the building block of the course's figures.
 
     ``values`` is ``(H, W)`` (or ``(W,)``, one row); each value is printed in its cell (as
-    :func:`helpers.style.format_number` writes it) unless ``show_values=False``. Cells can be
-    chosen with a boolean mask of the grid's shape or a list of ``(row, col)`` pairs:
+    :func:`helpers.style.format_number` writes it) unless ``show_values=False``; or
+    ``show_values`` chooses the cells whose values are printed, leaving the others blank (e.g. the
+    zeros of a sparse matrix). Cells can be chosen with a boolean mask of the grid's shape or a
+    list of ``(row, col)`` pairs:
 
     - ``highlight``: shaded in ``highlight_color`` (default: the receptive-field blue), bold text;
     - ``changed``: marked with a thick black frame inside the cell (e.g. "differs from before");
@@ -667,9 +679,12 @@ def draw_grid(
 
     ``colors`` maps values to fills, e.g. ``helpers.style.value_colors(values, vmax=1)`` (signed
     values: positive blue, negative orange) or ``{0: PALETTE["black"]}`` (other values stay
-    white); values on dark fills are written in white. ``frames`` lists windows
+    white); ``fills`` maps cells ``(row, col)`` to fills, over ``colors`` (e.g. one colour per
+    column); values on dark fills are written in white. ``frames`` lists windows
     ``(row, col, height, width)``, in cells, framed by dashed rectangles (``frame_color``, default
-    blue). ``title`` is written centred above the grid, ``note`` to its right. Cells are
+    blue). ``title`` is written centred above the grid, ``note`` to its right; ``row_labels`` and
+    ``col_labels`` (one per row / column, e.g. ``range(H)``) left of the rows and under the
+    columns, in grey. Cells are
     ``cell_width`` wide and one tall; the grid's top-left corner sits at ``origin`` (x, y) in data
     units, rows going down, so several grids can share one axes.
 
@@ -689,17 +704,45 @@ def draw_grid(
         raise TypeError(
             f"colors must map values to colours, e.g. {{1: PALETTE['sky_blue']}}, got {colors!r}."
         )
-    fills = {float(k): v for k, v in (colors or {}).items()}
+    by_value = {float(k): v for k, v in (colors or {}).items()}
+    if fills is not None and not isinstance(fills, dict):
+        raise TypeError(
+            f"fills must map cells (row, column) to colours, e.g. {{(0, 1): PALETTE['orange']}}, "
+            f"got {fills!r}."
+        )
+    _cell_set(list(fills or {}), grid.shape, "fills")  # every key names a cell of the grid
+    by_cell = {(int(r), int(c)): v for (r, c), v in (fills or {}).items()}
     lit_face = PALETTE["receptive_field"] if highlight_color is None else highlight_color
-    texts = [[format_number(v) if show_values else "" for v in row] for row in grid]
+    if isinstance(show_values, (bool, np.bool_)):
+        shown = {(r, c) for r in range(rows) for c in range(cols)} if show_values else set()
+    else:
+        shown = _cell_set(show_values, grid.shape, "show_values")
+    texts = [
+        [format_number(v) if (r, c) in shown else "" for c, v in enumerate(row)]
+        for r, row in enumerate(grid)
+    ]
     fs = _grid_fontsize(texts, width) if fontsize is None else float(fontsize)
     x0, y0 = (float(v) for v in origin)
+    row_texts = _labels(row_labels, rows, "row_labels", "row")
+    col_texts = _labels(col_labels, cols, "col_labels", "column")
     note_w = 0.0
     if note:
         longest = max(len(line) for line in str(note).splitlines())
         note_w = 0.25 + longest * 0.6 * fs * 0.9 / 72 / GRID_CELL
     title_h = 0.35 + 0.5 * len(str(title).splitlines()) * fs / 11 if title else 0.0
-    box = (x0 - 0.1, y0 - 0.1 - title_h, x0 + cols * width + note_w + 0.1, y0 + rows + 0.1)
+    label_fs = fs * 0.8
+    rows_w = 0.0
+    if row_texts:
+        rows_w = 0.2 + max(len(t) for t in row_texts) * 0.6 * label_fs / 72 / GRID_CELL
+    cols_h = 0.2 + 1.2 * label_fs / 72 / GRID_CELL if col_texts else 0.0
+    title_w = _text_units(title, fs) if title else 0.0  # a title wider than the grid sticks out
+    middle = x0 + cols * width / 2
+    box = (
+        min(x0 - 0.1 - rows_w, middle - title_w / 2),
+        y0 - 0.1 - title_h,
+        max(x0 + cols * width + note_w + 0.1, middle + title_w / 2),
+        y0 + rows + 0.1 + cols_h,
+    )
 
     created = ax is None
     if created:
@@ -712,7 +755,9 @@ def draw_grid(
     def face(r, c):
         if (r, c) in lit:
             return lit_face
-        return fills.get(float(grid[r, c]), PAD if (r, c) in hatched else "white")
+        if (r, c) in by_cell:
+            return by_cell[(r, c)]
+        return by_value.get(float(grid[r, c]), PAD if (r, c) in hatched else "white")
 
     _grid(
         ax, texts, x0, y0, face, hatched=hatched, bold=lit, width=width, fontsize=fs, contrast=True
@@ -758,8 +803,28 @@ def draw_grid(
             fontsize=fs * 0.9,
             color=PALETTE["muted"],
         )
+    muted = {"fontsize": label_fs, "color": PALETTE["muted"]}
+    for r, text in enumerate(row_texts or []):
+        ax.text(x0 - 0.15, y0 + r + 0.5, text, ha="right", va="center", **muted)
+    for c, text in enumerate(col_texts or []):
+        ax.text(x0 + (c + 0.5) * width, y0 + rows + 0.15, text, ha="center", va="top", **muted)
     _extend_view(ax, *box)
     return ax.figure if created else ax
+
+
+def _labels(labels, count, name, what) -> list[str] | None:
+    """``labels`` (one per row or column) as strings; numbers written as in the cells."""
+    if labels is None:
+        return None
+    if isinstance(labels, str) or not hasattr(labels, "__iter__"):
+        raise TypeError(f"{name} must be a sequence with one label per {what}, got {labels!r}.")
+    texts = [t if isinstance(t, str) else format_number(t) for t in labels]
+    if len(texts) != count:
+        raise ValueError(
+            f"{name} has {len(texts)} labels, but the grid has {count} {what}s: give one "
+            f"per {what}."
+        )
+    return texts
 
 
 def _layer_geometry(layers, kernel_sizes, strides, paddings, dilations):
@@ -985,3 +1050,409 @@ def draw_receptive_field(
     )
     fig.fields = fields
     return fig
+
+
+# ----------------------------------------------------------------- figures made of draw_grid grids
+
+MAX_PANELS = 16  # draw_transposed: one panel per input cell; more are too small to read
+MAX_COLUMNS = 25  # draw_im2col: columns of the im2col matrix (one per window)
+WINDOW_COLOURS = ("orange", "sky_blue", "bluish_green", "reddish_purple")  # draw_im2col's windows
+
+
+def _grid_figure():
+    """A new figure with one axes filling it, for grids drawn with :func:`draw_grid` (``ax=``)."""
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(FigureClass=CourseFigure)
+    return fig, fig.add_axes((0, 0, 1, 1))
+
+
+def _text_units(text: str, fontsize: float) -> float:
+    """Roughly how many cells wide ``text`` is at ``fontsize`` (a digit is about 0.6 em)."""
+    longest = max(len(line) for line in str(text).splitlines())
+    return longest * 0.6 * fontsize / 72 / GRID_CELL
+
+
+def _fit_to_width(fig, ax, max_width: float = FIG_WIDTH):
+    """Size ``fig`` to the grids on ``ax``, at most ``max_width`` inches wide.
+
+    Text is laid out for cells ``GRID_CELL`` inches wide (:func:`draw_grid`'s default); when the
+    figure must be narrower, every text shrinks with the cells.
+    """
+    x_lo, y_lo, x_hi, y_hi = ax._course_grid_box
+    cell = min(GRID_CELL, max_width / (x_hi - x_lo))
+    fig.set_size_inches((x_hi - x_lo) * cell, (y_hi - y_lo) * cell)
+    for text in ax.texts:
+        text.set_fontsize(text.get_fontsize() * cell / GRID_CELL)
+    return fig
+
+
+def _arrow(ax, start, end, text, fontsize, *, side="above"):
+    """A grey arrow from ``start`` to ``end`` (data units), labelled above it or to its right."""
+    ax.annotate(
+        "",
+        xy=end,
+        xytext=start,
+        arrowprops={"arrowstyle": "-|>", "color": PALETTE["muted"], "lw": 1.2},
+    )
+    (x1, y1), (x2, y2) = start, end
+    if side == "above":
+        where, align = ((x1 + x2) / 2, min(y1, y2) - 0.12), {"ha": "center", "va": "bottom"}
+    else:
+        where, align = (max(x1, x2) + 0.2, (y1 + y2) / 2), {"ha": "left", "va": "center"}
+    ax.text(*where, text, fontsize=fontsize * 0.9, color=PALETTE["muted"], **align)
+
+
+def _grid_2d(value, name, hint) -> torch.Tensor:
+    """``value`` (tensor, array or nested lists) as a float64 ``(H, W)`` tensor."""
+    shape = tuple(np.shape(value.detach() if hasattr(value, "detach") else value))
+    if len(shape) != 2:
+        raise ValueError(f"{name} must be 2-D (H, W) here, got shape {shape}; {hint}.")
+    return torch.as_tensor(_as_grid(value, name))
+
+
+def _factor_text(value: float) -> str:
+    text = format_number(value)
+    return f"({text})" if value < 0 else text
+
+
+def draw_transposed(x, kernel, *, stride=1, padding=0, output_padding=0, dilation=1):
+    """Figure: a transposed convolution as a scatter, in small multiples.
+
+    ``x`` ``(H, W)`` is the input of the transposed convolution (the map being upsampled) and
+    ``kernel`` ``(kh, kw)``; ``stride``, ``padding``, ``output_padding`` and ``dilation`` as in
+    :func:`helpers.transposed.conv_transpose2d`. One panel per input cell, laid out like the
+    input: each shows the full result grid (before ``padding`` crops it) with that cell's value
+    times the kernel, shaded, where it is added. The last panel is their sum. When ``padding`` or
+    ``output_padding`` change it, the cells that are cut off are hatched and the output is framed.
+
+    Every number comes from :mod:`helpers.transposed`: panel ``q`` is the transposed convolution
+    of ``x`` with every cell but ``q`` set to zero (linearity), its shaded cells are those a
+    kernel of ones reaches from cell ``q``, and the output is :func:`conv_transpose2d_scatter`'s.
+
+    The figure's ``alt_text`` describes it. Its ``copies`` ``(H*W, Ch, Cw)`` hold the panels'
+    values, ``full`` ``(Ch, Cw)`` their sum and ``output`` the transposed convolution (NumPy,
+    float64). For the step-by-step version use ``helpers.animate(x, kernel, mode="transposed")``.
+    """
+    from . import _validate as _v
+    from .transposed import conv_transpose2d, conv_transpose2d_scatter
+
+    one_channel = "the figure shows one channel"
+    xs = _grid_2d(x, "x", one_channel)
+    ks = _grid_2d(kernel, "kernel", one_channel)
+    h, w = xs.shape
+    kh, kw = ks.shape
+    n = h * w
+    if n > MAX_PANELS:
+        raise ValueError(
+            f"x has {n} cells, and the figure draws one panel per input cell, at most "
+            f"{MAX_PANELS}: use a smaller input, or helpers.animate(x, kernel, "
+            "mode='transposed'), which plays one input cell per step."
+        )
+    # conv_transpose2d_scatter checks stride, padding, output_padding and dilation, in words
+    output = conv_transpose2d_scatter(xs, ks, None, stride, padding, output_padding, dilation)
+    s = _v.positive_pair(stride, "stride")
+    d = _v.positive_pair(dilation, "dilation")
+    p = _v.int_pair(padding, "padding", minimum=0, meaning="a non-negative integer")
+    oh, ow = output.shape
+    one_hot = torch.eye(n, dtype=xs.dtype).reshape(n, 1, h, w)
+    copies = conv_transpose2d(one_hot * xs, ks[None, None], stride=s, dilation=d)[:, 0]
+    ones = torch.ones(1, 1, kh, kw, dtype=xs.dtype)
+    reach = conv_transpose2d(one_hot, ones, stride=s, dilation=d)
+    full = conv_transpose2d(xs, ks, stride=s, dilation=d)  # padding=0: nothing cropped
+    f_h, f_w = full.shape
+    # output_padding past the padding reaches beyond the full result: zero rows/columns there
+    ch, cw = max(f_h, p[0] + oh), max(f_w, p[1] + ow)
+    grow = (0, cw - f_w, 0, ch - f_h)
+    copies, full = F.pad(copies, grow).numpy(), F.pad(full, grow).numpy()
+    reach = F.pad(reach[:, 0], grow).numpy() != 0
+    kept = np.zeros((ch, cw), dtype=bool)
+    kept[p[0] : p[0] + oh, p[1] : p[1] + ow] = True
+    cut = ~kept
+    cropped = bool(cut.any())
+
+    values = xs.numpy()
+    panel_titles = [
+        f"input ({i}, {j}) = {format_number(v)}\n{_factor_text(v)} × kernel"
+        for (i, j), v in np.ndenumerate(values)
+    ]
+    copy_word = "copy" if n == 1 else f"{n} copies"
+    if cropped:
+        sum_title = f"sum of the {copy_word} ({ch}×{cw})\noutput {oh}×{ow}: not hatched"
+    else:
+        sum_title = f"output {oh}×{ow}: the sum of the {copy_word}"
+    strings = [[format_number(v) for v in row] for row in full.tolist()]
+    strings += [[format_number(v) for v in copy.ravel()] for copy in copies]
+    fs = _grid_fontsize(strings, 1.0)
+    title_h = 0.35 + 0.5 * 2 * fs / 11
+    gap = max(1.0, max(_text_units(t, fs) for t in panel_titles) - cw + 0.6)
+    fig, ax = _grid_figure()
+    for q in range(n):
+        i, j = divmod(q, w)
+        draw_grid(
+            copies[q],
+            ax=ax,
+            origin=(j * (cw + gap), i * (ch + title_h + 0.5)),
+            show_values=reach[q],
+            highlight=reach[q],
+            highlight_color=WINDOW,
+            hatch=cut if cropped else None,
+            title=panel_titles[q],
+            fontsize=fs,
+        )
+    width = w * (cw + gap) - gap
+    draw_grid(
+        full,
+        ax=ax,
+        origin=((width - cw) / 2, h * (ch + title_h + 0.5) + 0.3),
+        colors={v: DONE for v in np.unique(full).tolist()},
+        hatch=cut if cropped else None,
+        frames=[(p[0], p[1], oh, ow)] if cropped else None,
+        title=sum_title,
+        fontsize=fs,
+    )
+    _fit_to_width(fig, ax)
+
+    fig.alt_text = _transposed_alt_text(
+        values, ks.numpy(), copies, reach, full, output.numpy(), (s, p, d), cut, cropped
+    )
+    fig.copies, fig.full, fig.output = copies, full, output.numpy()
+    return fig
+
+
+def _rows_text(grid) -> str:
+    return "; ".join(", ".join(format_number(v) for v in row) for row in grid)
+
+
+def _transposed_alt_text(values, weights, copies, reach, full, output, params, cut, cropped):
+    (s, p, d) = params
+    h, w = values.shape
+    kh, kw = weights.shape
+    ch, cw = full.shape
+    extras = [f"stride {_same_or_pair(s)}"]
+    if any(p):
+        extras.append(f"padding {_same_or_pair(p)}")
+    if any(v > 1 for v in d):
+        extras.append(f"dilation {_same_or_pair(d)}")
+    parts = [
+        f"Transposed convolution by scattering: a {h}×{w} input and the {kh}×{kw} kernel "
+        f"{_rows_text(weights)}, {', '.join(extras)}. {h * w + 1} grids of {ch}×{cw}, one per "
+        "input cell and then their sum."
+    ]
+    for q in range(h * w):
+        i, j = divmod(q, w)
+        rows, cols = np.nonzero(reach[q].any(axis=1))[0], np.nonzero(reach[q].any(axis=0))[0]
+        block = copies[q][np.ix_(rows, cols)]
+        parts.append(
+            f"Input value {format_number(values[i, j])} at row {i}, column {j} adds "
+            f"{_rows_text(block)} at rows {_span_text(rows)}, columns {_span_text(cols)}."
+        )
+    if cropped:
+        kept_rows = np.nonzero(~cut.all(axis=1))[0]
+        kept_cols = np.nonzero(~cut.all(axis=0))[0]
+        parts.append(
+            f"The sum holds {_rows_text(full)}; the output is its rows {_span_text(kept_rows)} "
+            f"and columns {_span_text(kept_cols)}, the rest is hatched: {_rows_text(output)}."
+        )
+    else:
+        parts.append(f"The last grid, the output, holds {_rows_text(output)}.")
+    return " ".join(parts)
+
+
+def _same_or_pair(pair) -> str:
+    return str(pair[0]) if pair[0] == pair[1] else f"{pair[0]}×{pair[1]}"
+
+
+def _span_text(cells) -> str:
+    cells = [int(v) for v in cells]
+    if len(cells) == 1:
+        return str(cells[0])
+    if cells[-1] - cells[0] == len(cells) - 1:
+        return f"{cells[0]} to {cells[-1]}"
+    return ", ".join(map(str, cells))
+
+
+def draw_im2col(x, kernel, *, padding=0, stride=1, dilation=1, windows=None):
+    """Figure: im2col, a cross-correlation computed as one matrix product.
+
+    ``x`` is ``(H, W)``, ``kernel`` ``(kh, kw)``; ``padding``, ``stride`` and ``dilation`` as in
+    :func:`helpers.correlation.corr2d`. Five grids: the (padded) input; the im2col matrix, one
+    column per window (``kh*kw`` rows, one column per output cell, from
+    ``torch.nn.functional.unfold``); the kernel flattened to a row; the row times the matrix; and
+    that product reshaped to the output. ``windows`` lists the windows to colour (numbered
+    row-major over the output, like the columns; default: the first, the middle and the last, at
+    most 4): each is outlined in the input and shaded, in the same colour, in its column, its
+    product entry and its output cell.
+
+    The windows come from :func:`helpers.animation.player_steps`, the output from
+    :func:`helpers.correlation.conv2d`; the product equals it. The figure's ``alt_text``
+    describes it; ``columns``, ``row`` and ``product`` hold the matrices (NumPy, float64).
+    """
+    xs = _grid_2d(x, "x", "for several channels, draw one channel")
+    ks = _grid_2d(kernel, "kernel", "for several channels, draw one channel")
+    plan = _plan(
+        xs, ks, mode="corr", kernel_size=None, padding=padding, stride=stride,
+        dilation=dilation, bias=None,
+    )  # fmt: skip
+    steps = _steps(plan)
+    kh, kw = plan.kernel_size
+    _, oh, ow = plan.out.shape
+    count = oh * ow
+    if count > MAX_COLUMNS:
+        raise ValueError(
+            f"the output has {oh}×{ow} = {count} cells, so the im2col matrix would have {count} "
+            f"columns; the figure draws at most {MAX_COLUMNS}. Use a smaller input or a larger "
+            "stride."
+        )
+    chosen = _pick_windows(windows, count)
+    padded = plan.padded[0].double()
+    columns = F.unfold(padded[None, None], (kh, kw), dilation=plan.dilation, stride=plan.stride)
+    columns = columns[0].numpy()
+    row = ks.reshape(1, -1).numpy()
+    product = row @ columns
+    output = plan.out[0].double().numpy()
+    k_len = kh * kw
+    tints = {q: _blend(PALETTE[WINDOW_COLOURS[m]], 0.35) for m, q in enumerate(chosen)}
+    edges = {q: PALETTE[WINDOW_COLOURS[m]] for m, q in enumerate(chosen)}
+
+    top, bottom, left, right = plan.pad
+    hp, wp = padded.shape
+    pad_cells = [
+        (r, c)
+        for r in range(hp)
+        for c in range(wp)
+        if r < top or r >= hp - bottom or c < left or c >= wp - right
+    ]
+    strings = [[format_number(v) for v in g.ravel()] for g in (padded.numpy(), columns, product)]
+    fs = _grid_fontsize(strings, 1.0)
+    label_units = fs / 11 * 0.85  # a title's height above its grid
+    gap = max(2.2, _text_units("unfold", fs * 0.9) + 0.8)
+    x_cols = wp + gap
+    y_row = max(hp, k_len) + 0.6 + label_units
+    fig, ax = _grid_figure()
+    name = f"input, padded ({hp}×{wp})" if pad_cells else f"input ({hp}×{wp})"
+    draw_grid(padded, ax=ax, hatch=pad_cells or None, title=name, fontsize=fs)
+    for m, q in enumerate(chosen):  # each window's outline, inset so that overlaps stay visible
+        step = steps[q]
+        inset = 0.07 * (m + 1)
+        if plan.dilation == (1, 1):
+            (r0, c0), size = step.origin, (len(step.rows), len(step.cols))
+            cells = [(r0, c0, size[0], size[1])]
+        else:
+            cells = [(r, c, 1, 1) for r in step.rows for c in step.cols]
+        for r, c, hh, ww in cells:
+            ax.add_patch(
+                Rectangle(
+                    (c + inset, r + inset),
+                    ww - 2 * inset,
+                    hh - 2 * inset,
+                    fill=False,
+                    edgecolor=edges[q],
+                    linewidth=2.6,
+                    zorder=8,
+                )
+            )
+    draw_grid(
+        columns,
+        ax=ax,
+        origin=(x_cols, 0),
+        fills={(r, q): tints[q] for q in chosen for r in range(k_len)},
+        title=f"columns: one per window ({k_len}×{count})",
+        fontsize=fs,
+    )
+    _arrow(ax, (wp + 0.25, hp / 2), (x_cols - 0.25, hp / 2), "unfold", fs)
+    x_row = x_cols - 1.0 - k_len
+    draw_grid(
+        row,
+        ax=ax,
+        origin=(x_row, y_row),
+        colors={v: KERNEL for v in np.unique(row).tolist()},
+        title="kernel as a row",
+        fontsize=fs,
+    )
+    ax.text(x_cols - 0.5, y_row + 0.5, "@", ha="center", va="center", fontsize=fs * 1.1,
+            color=PALETTE["text"])  # fmt: skip
+    draw_grid(
+        product,
+        ax=ax,
+        origin=(x_cols, y_row),
+        fills={(0, q): tints[q] for q in chosen},
+        title=f"row @ columns (1×{count})",
+        fontsize=fs,
+    )
+    x_out = x_cols + (count - ow) / 2
+    y_out = y_row + 2.6
+    _arrow(ax, (x_cols + count / 2, y_row + 1.15), (x_cols + count / 2, y_out - 0.15),
+           "reshape", fs, side="right")  # fmt: skip
+    draw_grid(
+        output,
+        ax=ax,
+        origin=(x_out, y_out),
+        fills={divmod(q, ow): tints[q] for q in chosen},
+        fontsize=fs,
+    )
+    ax.text(x_out - 0.3, y_out + oh / 2, f"output ({oh}×{ow})", ha="right", va="center",
+            fontsize=fs, color=PALETTE["text"])  # fmt: skip
+    x_lo, y_lo, x_hi, y_hi = ax._course_grid_box
+    _extend_view(ax, min(x_lo, x_out - 0.4 - _text_units(f"output ({oh}×{ow})", fs)), y_lo,
+                 x_hi, y_hi)  # fmt: skip
+    _fit_to_width(fig, ax)
+
+    fig.alt_text = _im2col_alt_text(plan, padded.numpy(), columns, row, product, chosen)
+    fig.columns, fig.row, fig.product = columns, row, product
+    return fig
+
+
+def _pick_windows(windows, count) -> list[int]:
+    if windows is None:
+        return sorted({0, count // 2, count - 1})
+    if isinstance(windows, (int, np.integer)):
+        windows = [windows]
+    chosen = list(windows)
+    if not all(isinstance(q, (int, np.integer)) and not isinstance(q, bool) for q in chosen):
+        raise TypeError(
+            f"windows must list window numbers (ints, row-major over the output), got {windows!r}."
+        )
+    if len(chosen) > len(WINDOW_COLOURS) or len(set(chosen)) != len(chosen):
+        raise ValueError(
+            f"windows must list at most {len(WINDOW_COLOURS)} different windows (one colour "
+            f"each), got {windows!r}."
+        )
+    for q in chosen:
+        if not 0 <= q < count:
+            raise ValueError(
+                f"windows names window {q}, but there are {count} (0 to {count - 1}, row-major "
+                "over the output)."
+            )
+    return [int(q) for q in chosen]
+
+
+def _im2col_alt_text(plan, padded, columns, row, product, chosen) -> str:
+    c_in, h, w = plan.x.shape
+    hp, wp = padded.shape
+    kh, kw = plan.kernel_size
+    _, oh, ow = plan.out.shape
+    names = {"orange": "orange", "sky_blue": "sky blue", "bluish_green": "green"}
+    names["reddish_purple"] = "purple"
+    colours = [names[WINDOW_COLOURS[m]] for m in range(len(chosen))]
+    extras = []
+    if any(plan.pad):
+        extras.append(f"padded to {hp}×{wp} (padding hatched)")
+    if plan.stride != (1, 1):
+        extras.append(f"stride {_same_or_pair(plan.stride)}")
+    if plan.dilation != (1, 1):
+        extras.append(f"dilation {_same_or_pair(plan.dilation)}")
+    said = ", ".join(extras)
+    windows = "; ".join(
+        f"column {q} ({colour}) holds {', '.join(format_number(v) for v in columns[:, q])}"
+        for q, colour in zip(chosen, colours, strict=True)
+    )
+    return (
+        f"im2col for a {h}×{w} input and a {kh}×{kw} kernel{', ' + said if said else ''}. "
+        f"The input grid, with {len(chosen)} of its windows outlined in "
+        f"{', '.join(colours)}; an arrow labelled unfold leads to a {kh * kw}×{oh * ow} matrix "
+        f"with one column per window: {windows}. Below, the kernel as a row, "
+        f"{', '.join(format_number(v) for v in row.ravel())}, times the matrix gives the row "
+        f"{', '.join(format_number(v) for v in product.ravel())}, with the same columns shaded; "
+        f"an arrow labelled reshape leads to the {oh}×{ow} output grid."
+    )

@@ -74,12 +74,30 @@ def conv_transpose2d_scatter(
     return restore(_crop(full, params, bias))
 
 
+def insert_zeros(x, stride):
+    """Step 1 of :func:`conv_transpose2d_via_conv`: ``stride - 1`` zeros between neighbouring cells.
+
+    ``x`` is ``(H, W)``, ``(C, H, W)`` or ``(N, C, H, W)``; ``stride`` an int or ``(s_h, s_w)``.
+    Returns ``(..., (H - 1)*s_h + 1, (W - 1)*s_w + 1)``: cell ``(i, j)`` of ``x`` lands at
+    ``(i*s_h, j*s_w)``, every other cell is 0. Same type and dtype out as ``x``.
+    Example: ``insert_zeros(torch.tensor([[1, 2], [3, 4]]), 2)`` is
+    ``[[1, 0, 2], [0, 0, 0], [3, 0, 4]]``.
+    """
+    x, was_numpy = _v.tensor_arg(x, "x", (2, 3, 4), "(H, W), (C, H, W) or (N, C, H, W)")
+    s_h, s_w = _v.positive_pair(stride, "stride")
+
+    h, w = x.shape[-2:]
+    stretched = torch.zeros(*x.shape[:-2], (h - 1) * s_h + 1, (w - 1) * s_w + 1, dtype=x.dtype)
+    stretched[..., ::s_h, ::s_w] = x
+    return _v.restore(stretched, was_numpy)
+
+
 def conv_transpose2d_via_conv(
     input, weight, bias=None, stride=1, padding=0, output_padding=0, dilation=1
 ):
     """Transposed convolution as an ordinary convolution of a stretched input.
 
-    1. insert ``stride - 1`` zeros between neighbouring input cells;
+    1. insert ``stride - 1`` zeros between neighbouring input cells (:func:`insert_zeros`);
     2. pad each side with ``dilation*(k - 1) - padding`` zeros (a negative amount crops), plus
        ``output_padding`` on the bottom/right;
     3. cross-correlate (stride 1, same dilation) with the kernel flipped 180 degrees and its
@@ -89,10 +107,8 @@ def conv_transpose2d_via_conv(
         input, weight, bias, stride, padding, output_padding, dilation
     )
     (s_h, s_w), (p_h, p_w), (op_h, op_w), (d_h, d_w) = params
-    n, c_in, h, wd = x.shape
     _, _, k_h, k_w = w.shape
-    stretched = torch.zeros(n, c_in, (h - 1) * s_h + 1, (wd - 1) * s_w + 1, dtype=x.dtype)
-    stretched[:, :, ::s_h, ::s_w] = x
+    stretched = insert_zeros(x, (s_h, s_w))
     q_h, q_w = d_h * (k_h - 1) - p_h, d_w * (k_w - 1) - p_w
     stretched = F.pad(stretched, (q_w, q_w + op_w, q_h, q_h + op_h))  # negative pads crop
     kernel = torch.flip(w, dims=(-2, -1)).transpose(0, 1)

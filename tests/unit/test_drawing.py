@@ -8,8 +8,10 @@ matplotlib.use("Agg")
 
 import matplotlib.colors  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 import helpers  # noqa: E402
@@ -371,3 +373,204 @@ def test_receptive_field_figure_of_the_two_layer_example():
 def test_receptive_field_explains_bad_arguments(args, kwargs, error, words):
     with pytest.raises(error, match=words):
         draw_receptive_field(*args, **kwargs)
+
+
+# ------------------------------------------------------------- draw_grid: cells, fills and labels
+
+
+def test_draw_grid_blanks_cells_fills_cells_and_labels_rows_and_columns():
+    values = torch.tensor([[0.0, 3.0, 0.0], [5.0, 0.0, 7.0]])
+    fig = draw_grid(
+        values,
+        show_values=values != 0,
+        fills={(0, 1): style.PALETTE["orange"], (1, 2): style.PALETTE["black"]},
+        colors={5: style.PALETTE["sky_blue"]},
+        row_labels=range(2),
+        col_labels=["a", "b", "c"],
+    )
+    ax = fig.axes[0]
+    cells = rectangles(ax)[:6]
+    to_rgba = matplotlib.colors.to_rgba
+    assert cells[1].get_facecolor() == to_rgba(style.PALETTE["orange"])  # fills: by cell
+    assert cells[3].get_facecolor() == to_rgba(style.PALETTE["sky_blue"])  # colors: by value
+    assert cells[5].get_facecolor() == to_rgba(style.PALETTE["black"])
+    assert cells[0].get_facecolor() == to_rgba("white")
+    assert texts(fig) == ["3", "5", "7", "0", "1", "a", "b", "c"]  # zeros blank, then labels
+    ink = {t.get_text(): matplotlib.colors.to_hex(t.get_color()) for t in ax.texts}
+    assert ink["7"] == "#ffffff" and ink["a"] == style.PALETTE["muted"].lower()
+    x_lo, _ = ax.get_xlim()
+    y_hi, _ = ax.get_ylim()
+    assert x_lo < -0.2 and y_hi > 2.2  # room for the row labels (left) and column labels (below)
+    # show_values as a list of cells, and a title wider than the grid widens the view
+    fig = draw_grid([[1, 2]], show_values=[(0, 1)], title="a title much wider than two cells")
+    assert texts(fig)[:1] == ["2"]
+    assert fig.axes[0].get_xlim()[0] < -1
+
+
+@pytest.mark.parametrize(
+    "kwargs,error,words",
+    [
+        ({"fills": [(0, 0)]}, TypeError, "fills must map cells"),
+        ({"fills": {(2, 0): "red"}}, ValueError, "fills names cell"),
+        ({"show_values": [(0, 5)]}, ValueError, "show_values names cell"),
+        ({"row_labels": ["a"]}, ValueError, "row_labels has 1 labels, but the grid has 2 rows"),
+        ({"col_labels": "ab"}, TypeError, "one label per column"),
+    ],
+)
+def test_draw_grid_explains_bad_cell_arguments(kwargs, error, words):
+    with pytest.raises(error, match=words):
+        draw_grid(torch.zeros(2, 2), **kwargs)
+
+
+# ------------------------------------------------------------------------- draw_transposed
+
+from helpers.drawing import draw_im2col, draw_transposed  # noqa: E402
+
+Y2 = torch.tensor([[0.0, 1.0], [2.0, 3.0]])
+TRANSPOSED_CASES = [
+    (Y2, Y2, {}),  # the chapter's worked example
+    (Y2, torch.tensor([[2.0]]), {}),  # 1x1 kernel: each panel is one cell
+    (Y2, torch.ones(2, 2), {"stride": 3}),  # stride > kernel: gaps between the copies
+    (
+        torch.arange(1.0, 10).reshape(3, 3),
+        torch.arange(1.0, 10).reshape(3, 3),
+        {"stride": 2, "padding": 1, "output_padding": 1},
+    ),  # fmt: skip
+    (Y2, torch.ones(3, 4), {"padding": (1, 2)}),  # padding per axis, crops into every copy
+    (Y2, torch.ones(2, 2), {"stride": 2, "output_padding": 1}),  # output past the full result
+    (torch.tensor([[1.0, -2.0, 0.5]]), torch.tensor([[1.0, -1.0]]), {"dilation": 2, "stride": 2}),
+    (torch.tensor([[4.0]]), torch.arange(6.0).reshape(2, 3), {}),  # one input cell
+]
+
+
+@pytest.mark.parametrize("x,kernel,kw", TRANSPOSED_CASES)
+def test_transposed_figure_shows_each_copy_and_their_sum(x, kernel, kw):
+    fig = draw_transposed(x, kernel, **kw)
+    fig.canvas.draw()
+    expected = F.conv_transpose2d(x[None, None], kernel[None, None], **kw)[0, 0].double()
+    np.testing.assert_array_equal(fig.output, expected.numpy())
+    np.testing.assert_array_equal(fig.output, helpers.conv_transpose2d_scatter(x, kernel, **kw))
+    np.testing.assert_array_equal(fig.copies.sum(axis=0), fig.full)
+    # the full result is what the player builds, and the output is its uncut block
+    steps = player_steps(x, kernel, mode="transposed", **kw)
+    np.testing.assert_array_equal(fig.full, steps[-1].canvas)
+    p_h, p_w = (
+        (kw.get("padding", 0),) * 2 if isinstance(kw.get("padding", 0), int) else kw["padding"]
+    )
+    oh, ow = fig.output.shape
+    np.testing.assert_array_equal(fig.full[p_h : p_h + oh, p_w : p_w + ow], fig.output)
+    # panel q: input value q times the kernel, where the player's step q adds it, zeros elsewhere
+    for step, copy in zip(steps, fig.copies, strict=True):
+        block = copy[np.ix_(step.rows, step.cols)]
+        np.testing.assert_array_equal(block, step.value * kernel.double().numpy())
+        assert np.count_nonzero(copy) == np.count_nonzero(block)
+    shown = texts(fig)
+    i, j = x.shape[0] - 1, x.shape[1] - 1
+    assert any(t.startswith(f"input ({i}, {j}) = ") for t in shown)  # one panel per input cell
+    assert sum("× kernel" in t for t in shown) == x.numel()
+    hatched = [r for r in rectangles(fig.axes[0]) if r.get_hatch() == "///"]
+    if p_h or p_w:  # every panel and the sum hatch the cells that padding cuts off
+        assert len(hatched) == (x.numel() + 1) * (fig.full.size - fig.output.size)
+        assert "hatched" in fig.alt_text
+    else:
+        assert not hatched and fig.full.shape == fig.output.shape  # nothing cut off
+    last = "; ".join(", ".join(format_number(v) for v in row) for row in fig.output)
+    assert last in fig.alt_text and f"{x.numel() + 1} grids" in fig.alt_text
+    assert fig.get_figwidth() <= 6.6 + 1e-9
+
+
+def test_transposed_worked_example_matches_the_chapter():
+    fig = draw_transposed(Y2, Y2)
+    assert fig.output.tolist() == [[0, 0, 1], [0, 4, 6], [4, 12, 9]]
+    assert "output 3×3: the sum of the 4 copies" in texts(fig)
+    assert "Input value 3 at row 1, column 1 adds 0, 3; 6, 9 at rows 1 to 2" in fig.alt_text
+    shaded = [
+        r for r in rectangles(fig.axes[0]) if r.get_facecolor() == matplotlib.colors.to_rgba(
+            helpers.drawing.WINDOW
+        )
+    ]  # fmt: skip
+    assert len(shaded) == 4 * 4  # each panel shades its 2x2 copy
+
+
+@pytest.mark.parametrize(
+    "x,kernel,kw,error,words",
+    [
+        (torch.ones(1, 2, 2), Y2, {}, ValueError, "x must be 2-D"),
+        (Y2, torch.ones(1, 1, 2, 2), {}, ValueError, "kernel must be 2-D"),
+        (torch.ones(5, 4), Y2, {}, ValueError, "one panel per input cell"),
+        (Y2, Y2, {"stride": 0}, ValueError, "stride"),
+        (Y2, Y2, {"output_padding": 1}, ValueError, "output_padding"),
+    ],
+)
+def test_transposed_figure_explains_bad_arguments(x, kernel, kw, error, words):
+    with pytest.raises(error, match=words):
+        draw_transposed(x, kernel, **kw)
+
+
+# ---------------------------------------------------------------------------------- draw_im2col
+
+X4 = torch.arange(16.0).reshape(4, 4)
+IM2COL_CASES = [
+    (X4, K2, {}),  # the fast-convolution chapter's example
+    (X4, torch.tensor([[3.0]]), {}),  # 1x1 kernel: the columns are the input, one row
+    (torch.arange(36.0).reshape(6, 6), K2, {"stride": 3}),  # stride > kernel: cells skipped
+    (torch.arange(9.0).reshape(3, 3), K2, {"padding": 1, "stride": 2}),
+    (torch.arange(25.0).reshape(5, 5), torch.ones(3, 3), {"dilation": 2}),  # one window
+    (torch.randn(3, 5), torch.randn(2, 3), {"padding": ((1, 0), (0, 1))}),
+    (X4, X4, {}),  # kernel = input: one column
+]
+
+
+@pytest.mark.parametrize("x,kernel,kw", IM2COL_CASES)
+def test_im2col_figure_is_the_correlation_as_one_product(x, kernel, kw):
+    fig = draw_im2col(x, kernel, **kw)
+    fig.canvas.draw()
+    x64, k64 = x.double(), kernel.double()
+    padded = helpers.pad2d(x64, kw.get("padding", 0))
+    unfold = {k: v for k, v in kw.items() if k != "padding"}
+    cols = F.unfold(padded[None, None], tuple(kernel.shape), **unfold)[0]
+    np.testing.assert_array_equal(fig.columns, cols.numpy())
+    np.testing.assert_array_equal(fig.row, k64.reshape(1, -1).numpy())
+    expected = helpers.corr2d(x64, k64, **kw)
+    np.testing.assert_allclose(fig.product.reshape(expected.shape), expected.numpy(), atol=1e-12)
+    shown = set(texts(fig))
+    assert {"unfold", "reshape", "kernel as a row", "@"} <= shown
+    oh, ow = expected.shape
+    assert f"output ({oh}×{ow})" in shown and f"row @ columns (1×{oh * ow})" in shown
+    assert f"{kernel.numel()}×{oh * ow} matrix" in fig.alt_text
+    assert fig.get_figwidth() <= 6.6 + 1e-9
+
+
+def test_im2col_colours_each_window_its_column_and_its_output():
+    fig = draw_im2col(X4, K2, windows=(0, 5, 7))
+    assert "column 5 (sky blue) holds 6, 7, 10, 11" in fig.alt_text
+    assert "24, 30, 36, 48, 54, 60, 72, 78, 84" in fig.alt_text
+    tint = matplotlib.colors.to_rgba(helpers.drawing._blend(style.PALETTE["sky_blue"], 0.35))
+    sky = [r for r in rectangles(fig.axes[0]) if r.get_facecolor() == tint]
+    assert len(sky) == 4 + 1 + 1  # its column, its product entry, its output cell
+    outlines = [
+        r
+        for r in rectangles(fig.axes[0])
+        if not r.get_fill() and r.get_edgecolor() == matplotlib.colors.to_rgba(
+            style.PALETTE["sky_blue"]
+        )
+    ]  # fmt: skip
+    assert len(outlines) == 1 and outlines[0].get_width() < 2  # the 2x2 window, inset
+    assert draw_im2col(X4, K2).alt_text.count("holds") == 3  # default: first, middle, last
+
+
+@pytest.mark.parametrize(
+    "x,kw,error,words",
+    [
+        (X4, {"windows": (0, 9)}, ValueError, "0 to 8"),
+        (X4, {"windows": (0, 1, 2, 3, 4)}, ValueError, "at most 4"),
+        (X4, {"windows": (0, 0)}, ValueError, "different"),
+        (X4, {"windows": (0.5,)}, TypeError, "window numbers"),
+        (torch.zeros(7, 7), {}, ValueError, "36 columns"),
+        (torch.zeros(1, 4, 4), {}, ValueError, "x must be 2-D"),
+        (X4, {"stride": 0}, ValueError, "stride"),
+    ],
+)
+def test_im2col_figure_explains_bad_arguments(x, kw, error, words):
+    with pytest.raises(error, match=words):
+        draw_im2col(x, K2, **kw)
