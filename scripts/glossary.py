@@ -1,0 +1,85 @@
+"""The course glossary, built from the "Key terms" table that ends every chapter.
+
+``book/glossary.md`` calls :func:`glossary_markdown` on :func:`glossary_entries` when the book is
+built, so the glossary cannot fall out of step with the chapters.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+SCRIPTS = Path(__file__).resolve().parent
+if str(SCRIPTS) not in sys.path:  # imported as scripts.glossary, or loaded by path from the book
+    sys.path.insert(0, str(SCRIPTS))
+
+from exercises import toc_documents  # noqa: E402
+
+
+def table_cells(line):
+    """The cells of one Markdown table row; `\\|` is a literal bar, not a separator."""
+    cells = re.split(r"(?<!\\)\|", line.strip().strip("|"))
+    return [cell.strip().replace("\\|", "|") for cell in cells]
+
+
+def key_terms(page):
+    """The rows (English, Chinese, meaning) of a page's "## Key terms" table, or []."""
+    text = page.read_text(encoding="utf-8")
+    section = re.search(r"^## Key terms[^\n]*\n(.*?)(?=^#{1,2} |\Z)", text, re.M | re.S)
+    if not section:
+        return []
+    rows = [line for line in section.group(1).splitlines() if line.lstrip().startswith("|")]
+    terms = []
+    for line in rows:
+        cells = table_cells(line)
+        if len(cells) < 3 or set("".join(cells)) <= set("-: "):
+            continue  # separator row, or too few columns
+        if cells[0].lower() in ("english", "term"):
+            continue  # header row
+        terms.append(tuple(cells[:3]))
+    return terms
+
+
+def chapter_label(page):
+    """The chapter's label, the first `(label)=` line of the page."""
+    match = re.search(r"^\(([\w-]+)\)=\s*$", page.read_text(encoding="utf-8"), re.M)
+    return match.group(1) if match else None
+
+
+def sort_key(term):
+    return re.sub(r"^[^\w]+", "", term.lower()).replace("-", " ")
+
+
+def glossary_entries(root):
+    """One entry per term (case-insensitive), in alphabetical order: the first chapter that lists
+    it gives the Chinese and the meaning; every chapter that lists it is recorded."""
+    entries = {}
+    for page in toc_documents(Path(root) / "_toc.yml"):
+        label = chapter_label(page)
+        if not page.exists() or label is None or label == "ch-glossary":
+            continue
+        for english, chinese, meaning in key_terms(page):
+            entry = entries.setdefault(
+                english.lower(),
+                {"term": english, "chinese": chinese, "meaning": meaning, "chapters": []},
+            )
+            if label not in entry["chapters"]:
+                entry["chapters"].append(label)
+    return sorted(entries.values(), key=lambda e: sort_key(e["term"]))
+
+
+def glossary_markdown(entries):
+    """A MyST table; chapter links are {ref} roles, resolved (and checked) by the build."""
+    lines = [
+        "| Term | 中文 | Meaning | Introduced in |",
+        "| --- | --- | --- | --- |",
+    ]
+    for e in entries:
+        first, *later = e["chapters"]
+        where = f"{{ref}}`{first}`"
+        if later:
+            where += "; also " + ", ".join(f"{{ref}}`{label}`" for label in later)
+        cells = [f"**{e['term']}**", e["chinese"], e["meaning"], where]
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(lines)
