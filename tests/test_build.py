@@ -130,3 +130,14 @@ def test_summary_pages_are_reread_when_a_chapter_changes(tmp_path):
     assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
     reading = [line for line in rebuilt.stdout.splitlines() if "reading sources" in line]
     assert any("summary" in line for line in reading), reading
+
+
+def test_each_script_is_included_once(tmp_path):
+    """sphinx-thebe registers its setup script twice; the course extension drops the copy (a
+    second `const THEBE_JS_URL` is a JavaScript error on every page)."""
+    book = make_book(tmp_path / "scripts", {"good": GOOD})
+    assert build(book).returncode == 0
+    page = (book / "_build" / "html" / "good.html").read_text(encoding="utf-8")
+    assert page.count("const THEBE_JS_URL") == 1
+    scripts = re.findall(r"<script[^>]*>.*?</script>", page, re.DOTALL)
+    assert len(scripts) == len(set(scripts))
