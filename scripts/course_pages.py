@@ -7,11 +7,16 @@ this marks the summary pages outdated whenever any other document is re-read.
 
 Each script is included once: sphinx-thebe registers its inline setup script twice, and the
 second copy fails with "Identifier 'THEBE_JS_URL' has already been declared" on every page.
+
+No widget state in the static pages: a live explorer cell leaves ~45 KB of ipywidgets state that
+myst-nb embeds in the page, but with ``nb_ipywidgets_js`` empty no script ever reads it (widgets
+need a kernel; the static book uses the JS players instead).
 """
 
 from __future__ import annotations
 
 SUMMARY_PAGES = ["book/instructors", "book/glossary"]
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
 
 def _summaries_follow_chapters(app, env, added, changed, removed):
@@ -26,9 +31,12 @@ def _each_script_once(app, pagename, templatename, context, doctree):
         return
     seen, unique = set(), []
     for script in scripts:
+        attributes = getattr(script, "attributes", {})
+        if attributes.get("type") == WIDGET_STATE and not app.config.nb_ipywidgets_js:
+            continue
         # An inline script's filename is None or "" depending on who added it: compare bodies.
         filename = getattr(script, "filename", script) or ""
-        key = (str(filename), tuple(sorted(getattr(script, "attributes", {}).items())))
+        key = (str(filename), tuple(sorted(attributes.items())))
         if key not in seen:
             seen.add(key)
             unique.append(script)

@@ -132,12 +132,17 @@ def test_summary_pages_are_reread_when_a_chapter_changes(tmp_path):
     assert any("summary" in line for line in reading), reading
 
 
-def test_each_script_is_included_once(tmp_path):
+def test_each_script_is_included_once_and_no_widget_state(tmp_path):
     """sphinx-thebe registers its setup script twice; the course extension drops the copy (a
-    second `const THEBE_JS_URL` is a JavaScript error on every page)."""
-    book = make_book(tmp_path / "scripts", {"good": GOOD})
+    second `const THEBE_JS_URL` is a JavaScript error on every page). It also drops the widget
+    state a live explorer leaves behind, which no script on a static page reads."""
+    widget = chapter("Widget", "import ipywidgets\nipywidgets.IntSlider(value=3)")
+    book = make_book(tmp_path / "scripts", {"good": widget})
     assert build(book).returncode == 0
+    executed = (book / "_build" / "jupyter_execute" / "good.ipynb").read_text(encoding="utf-8")
+    assert "application/vnd.jupyter.widget-state+json" in executed  # there was state to drop
     page = (book / "_build" / "html" / "good.html").read_text(encoding="utf-8")
+    assert "widget-state+json" not in page
     assert page.count("const THEBE_JS_URL") == 1
     scripts = re.findall(r"<script[^>]*>.*?</script>", page, re.DOTALL)
     assert len(scripts) == len(set(scripts))
