@@ -66,6 +66,20 @@ def tensor_arg(x, name, ndims, layout):
     return t, was_numpy
 
 
+def bias_arg(bias, out_channels):
+    """``None``, or a layer's bias: one value per output channel, shape ``(C_out,)``."""
+    if bias is None:
+        return None
+    bias, _ = tensor_arg(bias, "bias", 1, "(C_out,): one value per output channel")
+    if bias.shape[0] != out_channels:
+        raise ValueError(
+            f"bias has {bias.shape[0]} values but the weight has {out_channels} output channels: "
+            f"a convolution layer has one bias per output channel, shape (C_out,) = "
+            f"({out_channels},)"
+        )
+    return bias
+
+
 def restore(t, was_numpy):
     """Give back the type the caller passed in: NumPy in, NumPy out."""
     return t.detach().cpu().numpy() if was_numpy else t

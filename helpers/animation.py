@@ -4,9 +4,9 @@
 with play/pause, step back/forward, a scrubber and a speed menu. At each step the window moves over
 the (padded) input, the output cell fills with its value, and the arithmetic of the step is written
 out. Hovering or focusing an output cell highlights its receptive field. The player needs no kernel
-and no network: its data (a few KB of JSON) and its script and style (``player.js``, ``player.css``
-in this package) are inlined, and each player finds its own root element by id, so several players
-can share a page.
+and no network: its data (a few KB of JSON) and its script and style (``player.js`` with
+``common.js``, ``player.css``, in this package) are inlined, and each player finds its own root
+element by id, so several players can share a page.
 
 Every value comes from the course's operations (:func:`helpers.correlation.conv2d`,
 :func:`helpers.pooling.pool2d`, :func:`helpers.correlation.pad2d`), so the player, the text and the
@@ -557,10 +557,23 @@ _SCATTER_PART = re.compile(
 )
 
 
+_COMMON_JS = re.compile(r"^[ \t]*// <common\.js>[ \t]*$", flags=re.MULTILINE)
+
+
+def _script(name: str) -> str:
+    """``player.js`` or ``explorer.js`` with ``common.js`` (the code they share) pasted in at its
+    line ``// <common.js>``: inside the script's own function, so each player or explorer on a
+    page has its own copy and defines no globals."""
+    text = _asset(name)
+    if len(_COMMON_JS.findall(text)) != 1:
+        raise RuntimeError(f"{name} needs exactly one line '// <common.js>'")
+    return _COMMON_JS.sub(lambda _: _asset("common.js"), text)
+
+
 @cache
 def _inlined(name: str, scatter: bool) -> str:
     """``player.js`` or ``player.css``, compacted; the scatter part only for scatter players."""
-    text = _asset(name)
+    text = _script(name) if name.endswith(".js") else _asset(name)
     return _compact(text if scatter else _SCATTER_PART.sub("", text))
 
 
@@ -708,6 +721,28 @@ def _button(action: str, label: str, text: str = "") -> str:
     return f'<button type="button" data-action="{action}" aria-label="{label}">{inner}</button>'
 
 
+def _step_buttons() -> str:
+    """First, back, play, next, last: the buttons ``player.js`` and ``explorer.js`` step with."""
+    return "".join(
+        [
+            _button("first", "First step"),
+            _button("prev", "Previous step", "Back"),
+            _button("play", "Play", "Play"),
+            _button("next", "Next step", "Next"),
+            _button("last", "Last step"),
+        ]
+    )
+
+
+def _heading(root_id: str, title: str, description: str) -> str:
+    """Title and description, escaped, with the ids the root's ``aria-labelledby`` and
+    ``aria-describedby`` name."""
+    return (
+        f'<p class="c2d-title" id="{root_id}-title">{html.escape(title)}</p>'
+        f'<p class="c2d-desc" id="{root_id}-desc">{html.escape(description)}</p>'
+    )
+
+
 class Player:
     """A kernel-sliding player; a notebook or the built book displays it through ``_repr_html_``.
 
@@ -741,15 +776,9 @@ class Player:
         n = _count(self._plan)
         scatter = isinstance(self._plan, _ScatterPlan)
         first = _all_steps(self._plan, limit=1)[0].text  # shown until the script takes over
-        title = html.escape(self.title)
-        desc = html.escape(self.description)
         controls = "".join(
             [
-                _button("first", "First step"),
-                _button("prev", "Previous step", "Back"),
-                _button("play", "Play", "Play"),
-                _button("next", "Next step", "Next"),
-                _button("last", "Last step"),
+                _step_buttons(),
                 f'<input class="c2d-scrub" type="range" min="0" max="{n - 1}" value="0" step="1" '
                 f'aria-label="Step (1 to {n})">',
                 '<label class="c2d-speed-label">Speed <select class="c2d-speed" '
@@ -763,8 +792,7 @@ class Player:
             f'<div class="c2d-player" id="{pid}" role="group" tabindex="0" '
             f'aria-roledescription="animation" aria-labelledby="{pid}-title" '
             f'aria-describedby="{pid}-desc" style="--c2d-chars:{widest}">'
-            f'<p class="c2d-title" id="{pid}-title">{title}</p>'
-            f'<p class="c2d-desc" id="{pid}-desc">{desc}</p>'
+            f"{_heading(pid, self.title, self.description)}"
             f'<div class="c2d-controls">{controls}</div>'
             f'<div class="c2d-live" aria-live="polite"><p class="c2d-where">Step 1 of {n}</p>'
             f'<p class="c2d-math">{html.escape(first)}</p></div>'

@@ -129,8 +129,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     """
     input, was_numpy = _v.tensor_arg(input, "input", (3, 4), "(N, C_in, H, W) or (C_in, H, W)")
     weight, _ = _v.tensor_arg(weight, "weight", 4, "(C_out, C_in/groups, k_h, k_w)")
-    if bias is not None:
-        bias, _ = _v.tensor_arg(bias, "bias", 1, "(C_out,): one value per output channel")
+    bias = _v.bias_arg(bias, weight.shape[0])
     batched = input.ndim == 4
     y = _conv(input if batched else input[None], weight, bias, stride, padding, dilation, groups)
     return _v.restore(y if batched else y[0], was_numpy)
@@ -156,7 +155,8 @@ def _check_fits(x_shape, k_shape, sides, dilations):
 
 
 def _conv(x, weight, bias, stride, padding, dilation, groups):
-    """Batched grouped cross-correlation; ``x`` is ``(N, C_in, H, W)``, already a tensor."""
+    """Batched grouped cross-correlation; ``x`` is ``(N, C_in, H, W)``, already a tensor, and
+    ``bias`` is checked (:func:`helpers._validate.bias_arg`)."""
     strides = _v.positive_pair(stride, "stride")
     dilations = _v.positive_pair(dilation, "dilation")
     groups = _v.as_int(groups, "groups", minimum=1, meaning="a positive integer")
@@ -185,11 +185,6 @@ def _conv(x, weight, bias, stride, padding, dilation, groups):
         "(C_out, C_in/groups, k_h, k_w)" if groups > 1 else "(C_out, C_in, k_h, k_w)",
         per,
     )
-    if bias is not None and bias.shape[0] != c_out:
-        raise ValueError(
-            f"bias has {bias.shape[0]} values but the weight has {c_out} output channels: a "
-            f"convolution layer has one bias per output channel, shape (C_out,) = ({c_out},)"
-        )
     _check_fits(x.shape, weight.shape, sides, dilations)
 
     dtype = _v.compute_dtype(x, weight, *([] if bias is None else [bias]))

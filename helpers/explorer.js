@@ -1,5 +1,6 @@
-// Static explorer (helpers/explorer.py inlines this file once per explorer). It needs no Python
-// kernel: the output-size arithmetic and the example values are computed here, in the page.
+// Static explorer (helpers/explorer.py inlines this file once per explorer, with helpers/common.js
+// pasted in at the line "// <common.js>"). It needs no Python kernel: the output-size arithmetic
+// and the example values are computed here, in the page.
 // That makes the arithmetic below a SECOND COPY of helpers/shapes.py (formulas and error messages,
 // word for word). It is a copy by necessity; tests/browser/test_explorer_page.py sets the controls
 // over a grid of combinations and pins every size, message and value to helpers.shapes and the
@@ -25,6 +26,10 @@
   var scrub = root.querySelector(".c2d-scrub");
   var playBtn = root.querySelector('[data-action="play"]');
   var controls = {};
+
+  // el, grid, mark, markEnds, showPlaying, onHover (helpers/common.js, pasted here)
+  // <common.js>
+
   Array.prototype.forEach.call(root.querySelectorAll("[data-param]"), function (c) {
     controls[c.getAttribute("data-param")] = c;
   });
@@ -169,27 +174,6 @@
   }
 
   // ---------------------------------------------------------------- drawing helpers
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text !== undefined) e.textContent = text;
-    return e;
-  }
-  function grid(rows, cols, make) {
-    var g = el("div", "c2d-grid");
-    g.style.gridTemplateColumns = "repeat(" + cols + ", auto)";
-    var cells = [];
-    for (var r = 0; r < rows; r++) {
-      var row = [];
-      for (var c = 0; c < cols; c++) {
-        var cell = make(r, c);
-        g.appendChild(cell);
-        row.push(cell);
-      }
-      cells.push(row);
-    }
-    return { node: g, cells: cells };
-  }
   function block(caption, g) {
     var f = el("figure", "c2d-block");
     f.appendChild(el("figcaption", "", caption));
@@ -205,13 +189,6 @@
   var M = null;
   var step = 0;
   var timer = null;
-  var marked = {};
-
-  function mark(cls, cells) {
-    (marked[cls] || []).forEach(function (c) { c.classList.remove(cls); });
-    cells.forEach(function (c) { c.classList.add(cls); });
-    marked[cls] = cells;
-  }
 
   function outCell(cells, i, j, value) {
     var cell = cells[i][j];
@@ -449,11 +426,7 @@
         else show(step + 1);
       }, 700);
     }
-    var playing = !!timer;
-    playBtn.setAttribute("aria-label", playing ? "Pause" : "Play");
-    playBtn.setAttribute("aria-pressed", playing ? "true" : "false");
-    playBtn.querySelector("span").textContent = playing ? "Pause" : "Play";
-    live.setAttribute("aria-live", playing ? "off" : "polite");
+    showPlaying(playBtn, live, !!timer);
   }
 
   function show(t) {
@@ -463,11 +436,7 @@
     where.textContent = "Step " + (step + 1) + " of " + M.N + " \u00b7 " + info.where;
     math.textContent = info.text;
     scrub.value = String(step);
-    ["first", "prev", "next", "last"].forEach(function (name) {
-      var atEnd = name === "first" || name === "prev" ? step === 0 : step === M.N - 1;
-      root.querySelector('[data-action="' + name + '"]').setAttribute("aria-disabled",
-        atEnd ? "true" : "false");
-    });
+    markEnds(step, M.N);
   }
 
   function update() {
@@ -485,7 +454,7 @@
     note.textContent = NOTES[P.op];
     callEl.textContent = pytorchCall(P);
     stage.textContent = "";
-    marked = {};
+    marked = {}; // (common.js) the marked cells went with the old drawing
     M = null;
     var res;
     try {
@@ -552,23 +521,12 @@
     setPlaying(false);
     show(parseInt(scrub.value, 10));
   });
-  function rfOn(e) {
-    var o = e.target.closest && e.target.closest(".c2d-ocell");
-    if (!o || !root.contains(o) || !M) return;
+  // hovering or focusing an output cell: its receptive field
+  onHover(".c2d-ocell", function (o) {
+    if (!M) return null;
     var q = o.getAttribute("data-out").split(",").map(Number);
-    mark("is-rf", M.rf(q[0], q[1]));
-    mark("is-hover", [o]);
-  }
-  function rfOff(e) {
-    var o = e.target.closest && e.target.closest(".c2d-ocell");
-    if (!o) return;
-    mark("is-rf", []);
-    mark("is-hover", []);
-  }
-  stage.addEventListener("mouseover", rfOn);
-  stage.addEventListener("mouseout", rfOff);
-  stage.addEventListener("focusin", rfOn);
-  stage.addEventListener("focusout", rfOff);
+    return M.rf(q[0], q[1]);
+  });
   root.addEventListener("keydown", function (e) {
     var tag = e.target.tagName;
     if (!M || tag === "INPUT" || tag === "SELECT" || e.altKey || e.ctrlKey || e.metaKey) return;

@@ -25,7 +25,7 @@ import html
 import itertools
 import json
 
-from .animation import MAX_SIDE, _asset, _button, _compact
+from .animation import MAX_SIDE, _asset, _compact, _heading, _script, _step_buttons
 
 OPERATIONS = {
     "corr": "Cross-correlation",
@@ -111,28 +111,20 @@ class StaticExplorer:
                 f'<input type="range" data-param="{name}" min="{lo}" max="{hi}" step="1" '
                 f'value="{value}"><output class="c2d-xp-value">{value}</output></label>'
             )
-        steps = "".join(
-            [
-                _button("first", "First step"),
-                _button("prev", "Previous step", "Back"),
-                _button("play", "Play", "Play"),
-                _button("next", "Next step", "Next"),
-                _button("last", "Last step"),
-                '<input class="c2d-scrub" type="range" min="0" max="0" value="0" step="1" '
-                'aria-label="Step">',
-            ]
+        steps = (
+            _step_buttons() + '<input class="c2d-scrub" type="range" min="0" max="0" value="0" '
+            'step="1" aria-label="Step">'
         )
         # The player's stylesheet, scoped to the explorer: same look, and none of the browser
         # tests that look for players (.c2d-player) mistake the explorer for one.
         css = _compact(_asset("player.css")).replace(".c2d-player", ".c2d-xp")
         css += _compact(_asset("explorer.css"))
-        script = _compact(_asset("explorer.js")).replace("__C2D_XP_ID__", xid)
+        script = _compact(_script("explorer.js")).replace("__C2D_XP_ID__", xid)
         return (
             f"<style>{css}</style>"
             f'<div class="c2d-xp" id="{xid}" role="group" aria-labelledby="{xid}-title" '
             f'aria-describedby="{xid}-desc">'
-            f'<p class="c2d-title" id="{xid}-title">{html.escape(self.title)}</p>'
-            f'<p class="c2d-desc" id="{xid}-desc">{html.escape(self.description)}</p>'
+            f"{_heading(xid, self.title, self.description)}"
             f'<div class="c2d-xp-form">{"".join(fields)}</div>'
             '<p class="c2d-xp-note"></p>'
             '<div class="c2d-xp-result" aria-live="polite">'

@@ -1,4 +1,5 @@
-// Kernel-sliding player (helpers/animation.py inlines this file once per player).
+// Kernel-sliding player (helpers/animation.py inlines this file once per player, with
+// helpers/common.js pasted in at the line "// <common.js>").
 // The Python side writes the skeleton (title, controls, live region) and the data as JSON; this
 // script draws the grids and runs the steps. It touches nothing outside its own root element.
 // Two kinds of step: "slide" (cross-correlation, pooling: one output value per step) and
@@ -20,30 +21,9 @@
   var TIMES = "\u00d7";
   var step = 0;
   var timer = null;
-  var marked = {};
 
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text !== undefined) e.textContent = text;
-    return e;
-  }
-
-  function grid(rows, cols, make) {
-    var g = el("div", "c2d-grid");
-    g.style.gridTemplateColumns = "repeat(" + cols + ", auto)";
-    var cells = [];
-    for (var r = 0; r < rows; r++) {
-      var row = [];
-      for (var c = 0; c < cols; c++) {
-        var cell = make(r, c);
-        g.appendChild(cell);
-        row.push(cell);
-      }
-      cells.push(row);
-    }
-    return { node: g, cells: cells };
-  }
+  // el, grid, mark, markEnds, showPlaying, onHover (helpers/common.js, pasted here)
+  // <common.js>
 
   function block(cls, caption) {
     var f = el("figure", "c2d-block " + cls);
@@ -59,12 +39,6 @@
     if (label) box.appendChild(el("span", "c2d-chlabel", label));
     box.appendChild(g.node);
     parent.appendChild(box);
-  }
-
-  function mark(cls, cells) {
-    (marked[cls] || []).forEach(function (c) { c.classList.remove(cls); });
-    cells.forEach(function (c) { c.classList.add(cls); });
-    marked[cls] = cells;
   }
 
   function factor(s) {
@@ -359,11 +333,7 @@
     where.textContent = "Step " + (step + 1) + " of " + N + " \u00b7 " + text[0];
     math.textContent = text[1];
     scrub.value = String(step);
-    // aria-disabled, not disabled: a button that is pressed to the end keeps the keyboard focus.
-    ["first", "prev", "next", "last"].forEach(function (name) {
-      var atEnd = name === "first" || name === "prev" ? step === 0 : step === N - 1;
-      root.querySelector('[data-action="' + name + '"]').setAttribute("aria-disabled", atEnd ? "true" : "false");
-    });
+    markEnds(step, N);
   }
 
   // ---- playing
@@ -379,11 +349,8 @@
         else show(step + 1);
       }, 900 / parseFloat(speed.value || "1"));
     }
-    playBtn.setAttribute("aria-label", on ? "Pause" : "Play");
-    playBtn.setAttribute("aria-pressed", on ? "true" : "false");
-    playBtn.querySelector("span").textContent = on ? "Pause" : "Play";
+    showPlaying(playBtn, live, on);
     playBtn.querySelector("svg").innerHTML = on ? ICON_PAUSE : ICON_PLAY;
-    live.setAttribute("aria-live", on ? "off" : "polite");
     root.classList.toggle("is-playing", on);
   }
 
@@ -417,24 +384,8 @@
     if (timer) setPlaying(true);
   });
 
-  function rfOn(e) {
-    var o = e.target.closest && e.target.closest(".c2d-ocell, .c2d-icell");
-    if (!o || !root.contains(o)) return;
-    var cells = M.hover(o);
-    if (!cells) return;
-    mark("is-rf", cells);
-    mark("is-hover", [o]);
-  }
-  function rfOff(e) {
-    var o = e.target.closest && e.target.closest(".c2d-ocell, .c2d-icell");
-    if (!o) return;
-    mark("is-rf", []);
-    mark("is-hover", []);
-  }
-  stage.addEventListener("mouseover", rfOn);
-  stage.addEventListener("mouseout", rfOff);
-  stage.addEventListener("focusin", rfOn);
-  stage.addEventListener("focusout", rfOff);
+  // hovering or focusing a cell: its receptive field (or, scattering, what it adds into)
+  onHover(".c2d-ocell, .c2d-icell", function (o) { return M.hover(o); });
 
   root.addEventListener("keydown", function (e) {
     var tag = e.target.tagName;

@@ -34,13 +34,7 @@ def conv1x1_matmul(x, weight, bias=None):
             f"column per input channel (weight shape (C_out, C_in) = {tuple(weight.shape)}, so "
             f"C_in should be {x.shape[-3]})"
         )
-    if bias is not None:
-        bias, _ = _v.tensor_arg(bias, "bias", 1, "(C_out,): one value per output channel")
-        if bias.shape[0] != c_out:
-            raise ValueError(
-                f"bias has {bias.shape[0]} values but the weight has {c_out} output channels: "
-                f"one bias per output channel, shape (C_out,) = ({c_out},)"
-            )
+    bias = _v.bias_arg(bias, c_out)
     dtype = _v.compute_dtype(x, weight, *([] if bias is None else [bias]))
 
     h, w = x.shape[-2:]

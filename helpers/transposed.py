@@ -36,12 +36,10 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
         input, weight, bias, stride, padding, output_padding, dilation
     )
     (s_h, s_w), _, _, (d_h, d_w) = params
-    n, _, h, wd = x.shape
-    _, c_out, k_h, k_w = w.shape
-    span_h, span_w = d_h * (k_h - 1) + 1, d_w * (k_w - 1) + 1  # the dilated kernel's extent
-    full = torch.zeros(n, c_out, (h - 1) * s_h + span_h, (wd - 1) * s_w + span_w, dtype=x.dtype)
-    for i in range(k_h):
-        for j in range(k_w):
+    full = _full_zeros(x, w, params)
+    h, wd = x.shape[2:]
+    for i in range(w.shape[2]):
+        for j in range(w.shape[3]):
             rows = slice(i * d_h, i * d_h + (h - 1) * s_h + 1, s_h)
             cols = slice(j * d_w, j * d_w + (wd - 1) * s_w + 1, s_w)
             full[:, :, rows, cols] += torch.einsum("nchw,co->nohw", x, w[:, :, i, j])
@@ -61,16 +59,15 @@ def conv_transpose2d_scatter(
         input, weight, bias, stride, padding, output_padding, dilation
     )
     (s_h, s_w), _, _, (d_h, d_w) = params
-    n, _, h, wd = x.shape
-    _, c_out, k_h, k_w = w.shape
-    span_h, span_w = d_h * (k_h - 1) + 1, d_w * (k_w - 1) + 1  # the dilated kernel's extent
-    full = torch.zeros(n, c_out, (h - 1) * s_h + span_h, (wd - 1) * s_w + span_w, dtype=x.dtype)
-    for i in range(h):
-        for j in range(wd):
+    full = _full_zeros(x, w, params)
+    k_h, k_w = w.shape[2:]
+    for i in range(x.shape[2]):
+        for j in range(x.shape[3]):
             # x[:, :, i, j] is (N, C_in); times the kernel, summed over C_in: (N, C_out, k_h, k_w)
             patch = torch.einsum("nc,coij->noij", x[:, :, i, j], w)
-            top, left = i * s_h, j * s_w
-            full[:, :, top : top + span_h : d_h, left : left + span_w : d_w] += patch
+            rows = slice(i * s_h, i * s_h + d_h * (k_h - 1) + 1, d_h)  # k_h rows, d_h apart
+            cols = slice(j * s_w, j * s_w + d_w * (k_w - 1) + 1, d_w)
+            full[:, :, rows, cols] += patch
     return restore(_crop(full, params, bias))
 
 
@@ -137,13 +134,7 @@ def _prepare(input, weight, bias, stride, padding, output_padding, dilation):
             f"convolution's weight is (C_in, C_out, k_h, k_w), input channels first (got shape "
             f"{tuple(w.shape)}, so its first axis should be {x.shape[1]})"
         )
-    if bias is not None:
-        bias, _ = _v.tensor_arg(bias, "bias", 1, "(C_out,): one value per output channel")
-        if bias.shape[0] != w.shape[1]:
-            raise ValueError(
-                f"bias has {bias.shape[0]} values but the weight has {w.shape[1]} output "
-                f"channels: one bias per output channel, shape (C_out,) = ({w.shape[1]},)"
-            )
+    bias = _v.bias_arg(bias, w.shape[1])
     strides = _v.positive_pair(stride, "stride")
     dilations = _v.positive_pair(dilation, "dilation")
     non_negative = "a non-negative integer"
@@ -161,6 +152,18 @@ def _prepare(input, weight, bias, stride, padding, output_padding, dilation):
 
     params = (strides, paddings, out_paddings, dilations)
     return x.to(dtype), w.to(dtype), bias, params, restore
+
+
+def _full_zeros(x, w, params):
+    """Zeros of the full result's shape ``(N, C_out, F_h, F_w)``, before ``padding`` crops it:
+    ``F = (n - 1)*stride + dilation*(k - 1) + 1`` per axis, the output size with no padding and no
+    output padding (where the last input cell's window ends). Both loop forms add into it."""
+    strides, _, _, dilations = params
+    sides = [
+        transposed_output_size(n, k, s, 0, 0, d)
+        for n, k, s, d in zip(x.shape[2:], w.shape[2:], strides, dilations)
+    ]
+    return torch.zeros(x.shape[0], w.shape[1], *sides, dtype=x.dtype)
 
 
 def _crop(full, params, bias):

@@ -97,18 +97,10 @@ _LAYER_MISTAKES = (
 )
 
 
-def _expected_shape(input_size, kernel_size, padding, stride, dilation):
-    return tuple(
-        conv_output_size(n, k, p, s, d)
-        for n, k, p, s, d in zip(
-            _pair(input_size),
-            _pair(kernel_size),
-            _pair(padding),
-            _pair(stride),
-            _pair(dilation),
-            strict=True,
-        )
-    )
+def _per_axis(input_size, kernel_size, padding, stride, dilation):
+    """``[(n, k, p, s, d) for the height, the same for the width]``."""
+    params = (input_size, kernel_size, padding, stride, dilation)
+    return list(zip(*map(_pair, params), strict=True))
 
 
 def check_padded_shape(
@@ -124,21 +116,12 @@ def check_padded_shape(
     shape = as_shape(answer)
     if shape is None or len(shape) != 2:
         return hint("give the answer as a pair of whole numbers, (height, width).")
-    expected = _expected_shape(input_size, kernel_size, padding, stride, dilation)
+    args = _per_axis(input_size, kernel_size, padding, stride, dilation)
+    expected = tuple(conv_output_size(*a) for a in args)
     if shape == expected:
         return correct("both axes follow ⌊(n + 2p − d(k − 1) − 1)/s⌋ + 1.")
     if shape == expected[::-1]:
         return hint("the numbers are right but in the wrong order: height comes first, then width.")
-    args = list(
-        zip(
-            _pair(input_size),
-            _pair(kernel_size),
-            _pair(padding),
-            _pair(stride),
-            _pair(dilation),
-            strict=True,
-        )
-    )
     mistakes = [
         (tuple(formula(*a) for a in args), message) for _, formula, message in _SHAPE_MISTAKES
     ]

@@ -44,12 +44,13 @@ def _pair(value) -> tuple[int, int]:
     return (value, value) if isinstance(value, (int, np.integer)) else tuple(value)
 
 
-def _first_match(value: float, candidates, **tol) -> str | None:
-    """The message of the first ``(number, message)`` candidate equal to ``value``."""
+def _hint_for(value: float, candidates, otherwise: str, **tol) -> Feedback:
+    """The hint of the first ``(number, message)`` candidate equal to ``value`` (a known mistake),
+    else the general hint ``otherwise``."""
     for number, message in candidates:
         if _close(value, float(number), **tol):
-            return message
-    return None
+            return hint(message)
+    return hint(otherwise)
 
 
 # ---------------------------------------------------------------- one value by hand
@@ -115,12 +116,11 @@ def check_pixel_value(answer, x, weight, bias, position) -> Feedback:
                 "that pixel.",
             )
         )
-    message = _first_match(value, candidates)
-    if message:
-        return hint(message)
-    return hint(
+    return _hint_for(
+        value,
+        candidates,
         "not quite. At one pixel, list the input channels' values there, multiply each by the "
-        "weight that connects it to this output channel, add them up, then add the bias."
+        "weight that connects it to this output channel, add them up, then add the bias.",
     )
 
 
@@ -265,12 +265,13 @@ def check_conv_params(answer, in_channels, out_channels, kernel_size, bias=True)
                 "every output channel has its own kernel: the output channels multiply the count.",
             )
         )
-    message = _first_match(value, candidates, rel=0, abs_=0.5)
-    if message:
-        return hint(message)
-    return hint(
+    return _hint_for(
+        value,
+        candidates,
         "not quite. The weight tensor has shape (out_channels, in_channels, kh, kw): count its "
-        "entries, then add the biases."
+        "entries, then add the biases.",
+        rel=0,
+        abs_=0.5,
     )
 
 
@@ -391,12 +392,13 @@ def check_conv_macs(
         for (sh, sw), message in slips:
             if sh * sw != pixels:
                 candidates.append((weights * sh * sw, message))
-    message = _first_match(value, candidates, rel=0, abs_=0.5)
-    if message:
-        return hint(message)
-    return hint(
+    return _hint_for(
+        value,
+        candidates,
         "not quite. Count the multiply-adds for one output value, then multiply by the number "
-        "of output values (channels x height x width)."
+        "of output values (channels x height x width).",
+        rel=0,
+        abs_=0.5,
     )
 
 
@@ -487,16 +489,15 @@ def check_separable_ratio(answer, out_channels, kernel_size) -> Feedback:
         (1 / area, "you left out the pointwise (1x1) layer's share."),
         (1 / out_channels, "you left out the depthwise layer's share."),
     ]
-    message = _first_match(value, candidates, **tol)
-    if message:
-        return hint(message)
     if value >= 1:
-        return hint(
+        otherwise = (
             "that number is 1 or more, so it is the full layer's cost over the separable one's "
             "(how many times cheaper the separable layer is), or something upside down. The "
             "question asks for the separable cost divided by the full cost, a fraction below 1."
         )
-    return hint(
-        "not quite. Write the depthwise cost and the pointwise cost for one output pixel, add "
-        "them, divide by the full layer's cost for one pixel, and simplify."
-    )
+    else:
+        otherwise = (
+            "not quite. Write the depthwise cost and the pointwise cost for one output pixel, add "
+            "them, divide by the full layer's cost for one pixel, and simplify."
+        )
+    return _hint_for(value, candidates, otherwise, **tol)

@@ -433,3 +433,17 @@ def test_only_scatter_players_carry_the_scatter_code():
     assert "function scatter" in scatter and ".c2d-scatter .c2d-cell.c2d-idx" in scatter
     assert "<scatter>" not in slide + scatter  # the markers go too
     assert len(slide.encode()) < len(scatter.encode()) < 100_000
+
+
+def test_players_and_explorer_carry_their_own_copy_of_the_shared_script():
+    # helpers/common.js is pasted inside each script's own function (no globals), once, and its
+    # marker line goes.
+    from helpers.explorer import static_explorer
+
+    pages = [animate(X3, K2).html, animate(X3, K2, mode="transposed").html]
+    pages.append(static_explorer().html)
+    for page in pages:
+        script = re.findall(r"<script>(.*?)</script>", page, re.S)[-1]
+        assert script.startswith("(function (root) {")
+        assert script.count("function mark(") == 1 and script.count("var marked = {};") == 1
+        assert script.count("function onHover(") == 1 and "<common.js>" not in script
