@@ -31,11 +31,11 @@ from urllib.parse import urlparse
 import pytest
 import torch
 import torch.nn.functional as F
-import yaml
 
 import helpers
 from helpers.animation import player_steps
 from helpers.style import format_number
+from scripts.exercises import toc_documents
 
 ROOT = Path(__file__).resolve().parents[2]
 # COURSE_BOOK_DIR (a book's folder) and COURSE_SITE_DIR (its built HTML) let the test run against
@@ -54,34 +54,18 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 MAX_PLAYER_BYTES = 100 * 1024
-# Errors raised by third-party code that the build puts in every page, not by ours. Each is matched
-# exactly; anything else (our players, our own static files, a failed local request) fails the test.
-THIRD_PARTY_ERRORS = {
-    # sphinx-thebe 0.3.1 registers its inline config script during reading, and Sphinx 7.4 then
-    # writes it into the page twice; the second `const` declaration throws, the first one stands.
-    "uncaught: Identifier 'THEBE_JS_URL' has already been declared",
-    # pydata-sphinx-theme 0.17 (under sphinx-book-theme) when `html_context: {default_mode: ...}` is
-    # not configured; harmless (it falls back to "auto").
-    "Got invalid theme mode: . Resetting to auto.",
-}
+# Errors raised by third-party code that the build puts in every page, not by ours, matched exactly;
+# anything else (our players, our own static files, a failed local request) fails the test. None
+# at the moment: sphinx-thebe's doubled setup script is dropped by scripts/course_pages.py, and the
+# theme's colour mode is set in _config.yml.
+THIRD_PARTY_ERRORS: set[str] = set()
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 360, "height": 740}
 
 
 def toc_pages(toc: Path) -> list[str]:
     """Every document of a Jupyter Book ``_toc.yml``, root first, without extension."""
-    data = yaml.safe_load(toc.read_text(encoding="utf-8"))
-    pages = [data["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                pages.append(entry["file"])
-            for key in ("parts", "chapters", "sections"):
-                walk(entry.get(key))
-
-    walk([{k: v for k, v in data.items() if k in ("parts", "chapters", "sections")}])
-    return [str(Path(p).with_suffix("")) for p in pages]
+    return [p.relative_to(toc.parent).with_suffix("").as_posix() for p in toc_documents(toc)]
 
 
 PAGES = toc_pages(BOOK / "_toc.yml")
