@@ -69,6 +69,7 @@ _EXPORTS = {
     "conv2d_memory": "cost",
     # timing
     "time_call": "timing",
+    "relative_speed": "timing",
     "cpu_peak_estimate": "timing",
     "PeakEstimate": "timing",
     # visuals

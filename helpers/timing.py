@@ -2,6 +2,8 @@
 
 - :func:`time_call` times a function the way a careful person would by hand: warm it up, run it
   several times, and report the fastest (or the median) run, in seconds.
+- :func:`relative_speed` turns two times into words that stay true on any machine: ``(2.5,
+  "faster")`` or ``(1.3, "slower")``.
 - :func:`cpu_peak_estimate` estimates a core's float32 peak in GFLOP/s from its clock and vector
   instructions, to judge a measured speed against (``2 * MACs / seconds / 1e9``).
 
@@ -108,22 +110,51 @@ def time_call(
     return float(_STATS[stat](times))
 
 
+def relative_speed(seconds, reference):
+    """How ``seconds`` compares with ``reference`` (two measured times), in words for a sentence
+    such as "im2col ran 2.1 times faster than F.conv2d".
+
+    Returns ``(factor, word)``: ``word`` is ``"faster"`` when ``seconds < reference`` and
+    ``"slower"`` otherwise, and ``factor = max(reference / seconds, seconds / reference)``, so
+    ``factor >= 1`` and the sentence reads right whichever way the measurement went. Equal times
+    give ``(1.0, "slower")`` ("1.0 times slower"): round the factor when you print it.
+    """
+    seconds, reference = _seconds(seconds, "seconds"), _seconds(reference, "reference")
+    for value, name in ((seconds, "seconds"), (reference, "reference")):
+        if value == 0:
+            raise ValueError(
+                f"{name} is a measured time and must be greater than 0, but got 0: time the "
+                f"call with time_call, which never returns 0"
+            )
+    if seconds < reference:
+        return reference / seconds, "faster"
+    return seconds / reference, "slower"
+
+
 @dataclass(frozen=True)
 class PeakEstimate:
     """A processor's float32 peak, ``ghz * fma_units * lanes * 2 * cores`` GFLOP/s.
 
     ``lanes``: float32 numbers per vector instruction; ``fma_units``: vector multiply-add
-    instructions a core can start per cycle; each multiply-add is 2 FLOPs. ``clock_read`` /
-    ``flags_read`` say whether the clock / the vector extensions came from ``/proc/cpuinfo``
-    (``True``) or were assumed (``False``).
+    instructions a core can start per cycle; each multiply-add is 2 FLOPs. ``clock_source`` says
+    where the clock came from: ``"cpuinfo_max_freq"`` (the highest clock the core is rated for,
+    from ``/sys``), ``"model name"`` (the ``@ 2.50GHz`` in ``/proc/cpuinfo``'s processor name),
+    ``"cpu MHz"`` (the clock at the moment ``/proc/cpuinfo`` was read) or ``"assumed"``.
+    ``flags_read`` says whether the vector extensions came from ``/proc/cpuinfo`` (``True``) or
+    were assumed (``False``).
     """
 
     ghz: float
     lanes: int
     fma_units: int
     cores: int
-    clock_read: bool
+    clock_source: str
     flags_read: bool
+
+    @property
+    def clock_read(self):
+        """``True`` if the clock was read from the machine, ``False`` if it was assumed."""
+        return self.clock_source != "assumed"
 
     @property
     def gflops(self):
@@ -131,21 +162,55 @@ class PeakEstimate:
         return self.ghz * self.fma_units * self.lanes * 2 * self.cores
 
 
-def _read_cpuinfo():
-    path = Path("/proc/cpuinfo")
+CPUINFO = Path("/proc/cpuinfo")
+MAX_FREQ = Path("/sys/devices/system/cpu/cpu0/cpufreq/cpuinfo_max_freq")
+
+
+def _read_text(path):
     try:
-        return path.read_text()
-    except OSError:  # not Linux, or not readable
+        return Path(path).read_text()
+    except OSError:  # not Linux, no cpufreq driver (many virtual machines), or not readable
         return ""
 
 
-def cpu_peak_estimate(cores=1, *, cpuinfo=None, assumed_ghz=3.0):
-    """Estimate the float32 peak of ``cores`` cores from ``/proc/cpuinfo`` (Linux): a
-    :class:`PeakEstimate` (its ``.gflops`` is the number).
+def _text(value, name, what):
+    if not isinstance(value, str):
+        raise TypeError(
+            f"{name} must be the text of {what} (a str), but got a {type(value).__name__}: read "
+            f"it first, e.g. Path(...).read_text()"
+        )
+    return value
+
+
+_NUMBER = r"(\d+(?:\.\d*)?)"
+_CLOCKS = (  # (pattern, source, units per GHz), best first
+    (r"\A\s*" + _NUMBER + r"\s*\Z", "cpuinfo_max_freq", 1e6),  # in kHz
+    (r"^model name\s*:.*@\s*" + _NUMBER + r"\s*GHz", "model name", 1),
+    (r"^cpu MHz\s*:\s*" + _NUMBER, "cpu MHz", 1000),
+)
+
+
+def _clock_ghz(cpuinfo, max_freq):
+    """(GHz, source) from the best clock the texts give, or (None, "assumed")."""
+    for pattern, source, per_ghz in _CLOCKS:
+        text = max_freq if source == "cpuinfo_max_freq" else cpuinfo
+        found = re.search(pattern, text, re.MULTILINE)
+        if found and float(found.group(1)) > 0:
+            return float(found.group(1)) / per_ghz, source
+    return None, "assumed"
+
+
+def cpu_peak_estimate(cores=1, *, cpuinfo=None, max_freq=None, assumed_ghz=3.0):
+    """Estimate the float32 peak of ``cores`` cores (Linux): a :class:`PeakEstimate` (its
+    ``.gflops`` is the number).
 
     Peak = clock × FMA units × lanes × 2 FLOPs per multiply-add, per core:
 
-    - clock: the first ``cpu MHz`` line; if there is none, ``assumed_ghz`` (``clock_read=False``);
+    - clock, the first of these that is known (``clock_source`` says which):
+      ``/sys/devices/system/cpu/cpu0/cpufreq/cpuinfo_max_freq`` (kHz), the highest clock the core
+      is rated for; the ``@ 2.50GHz`` at the end of ``/proc/cpuinfo``'s ``model name``; the first
+      ``cpu MHz`` line of ``/proc/cpuinfo``, the clock of that moment (a laptop at rest reports
+      0.4-1.2 GHz there, so it comes last); else ``assumed_ghz``;
     - lanes: 16 with AVX-512 (``avx512f``), 8 with AVX/AVX2 (256-bit vectors), else 4 (SSE, NEON);
     - FMA units: 2 if the ``fma`` flag is present (AVX2-era x86 cores have two), else 1;
     - no flags line at all: assume a typical x86 core, 8 lanes and 2 FMA units
@@ -154,25 +219,26 @@ def cpu_peak_estimate(cores=1, *, cpuinfo=None, assumed_ghz=3.0):
     It is an estimate, not a measurement: turbo clocks, clocks lowered for AVX-512 and cores with a
     single FMA unit can move the real peak by up to a factor of two either way.
 
-    ``cpuinfo``: the text to parse instead of reading ``/proc/cpuinfo`` (for tests, or another
-    machine's file).
+    ``cpuinfo`` / ``max_freq``: the texts to parse instead of reading ``/proc/cpuinfo`` /
+    ``cpuinfo_max_freq`` (for tests, or another machine's files; ``""`` for a file that is
+    missing). When ``cpuinfo`` is given and ``max_freq`` is not, no file is read at all, so another
+    machine's ``cpuinfo`` is never mixed with this machine's clock.
     """
     cores = _whole(cores, "cores", 1)
     if not isinstance(assumed_ghz, numbers.Real) or isinstance(assumed_ghz, bool):
         raise TypeError(f"assumed_ghz is a clock in GHz (e.g. 3.0), but got {assumed_ghz!r}")
     if not assumed_ghz > 0:
         raise ValueError(f"assumed_ghz is a clock in GHz and must be positive, got {assumed_ghz}")
+    if max_freq is None:
+        max_freq = _read_text(MAX_FREQ) if cpuinfo is None else ""
+    max_freq = _text(max_freq, "max_freq", "a cpuinfo_max_freq file")
     if cpuinfo is None:
-        cpuinfo = _read_cpuinfo()
-    elif not isinstance(cpuinfo, str):
-        raise TypeError(
-            f"cpuinfo must be the text of a /proc/cpuinfo file (a str), but got a "
-            f"{type(cpuinfo).__name__}: read it first, e.g. Path(...).read_text()"
-        )
+        cpuinfo = _read_text(CPUINFO)
+    cpuinfo = _text(cpuinfo, "cpuinfo", "a /proc/cpuinfo file")
 
-    mhz = re.search(r"^cpu MHz\s*:\s*([\d.]+)", cpuinfo, re.MULTILINE)
-    clock_read = mhz is not None and float(mhz.group(1)) > 0
-    ghz = float(mhz.group(1)) / 1000 if clock_read else float(assumed_ghz)
+    ghz, clock_source = _clock_ghz(cpuinfo, max_freq)
+    if ghz is None:
+        ghz = float(assumed_ghz)
 
     flag_line = re.search(r"^(?:flags|Features)\s*:(.*)$", cpuinfo, re.MULTILINE)
     if flag_line is None:
@@ -186,4 +252,4 @@ def cpu_peak_estimate(cores=1, *, cpuinfo=None, assumed_ghz=3.0):
         else:
             lanes = 4
         fma_units, flags_read = (2 if "fma" in flags else 1), True
-    return PeakEstimate(ghz, lanes, fma_units, cores, clock_read, flags_read)
+    return PeakEstimate(ghz, lanes, fma_units, cores, clock_source, flags_read)

@@ -1,12 +1,15 @@
-"""helpers.timing: behaviour only (how often fn runs, what comes back, threads restored, how
-/proc/cpuinfo is read). No assert depends on how fast this machine is."""
+"""helpers.timing: behaviour only (how often fn runs, what comes back, threads restored, how two
+times are put into words, how /proc/cpuinfo and cpuinfo_max_freq are read). No assert depends on
+how fast this machine is."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 import torch
 
-from helpers import PeakEstimate, cpu_peak_estimate, time_call
+from helpers import PeakEstimate, cpu_peak_estimate, relative_speed, time_call
 
 
 class Counter:
@@ -115,6 +118,41 @@ def test_passing_a_result_instead_of_a_function_is_explained():
         time_call(torch.zeros(3))
 
 
+# --- relative speed -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "seconds, reference, factor, word",
+    [
+        (1.0, 4.0, 4.0, "faster"),
+        (4.0, 1.0, 4.0, "slower"),
+        (0.002, 0.003, 1.5, "faster"),
+        (2.0, 2.0, 1.0, "slower"),
+    ],
+)
+def test_relative_speed_reads_right_either_way(seconds, reference, factor, word):
+    got_factor, got_word = relative_speed(seconds, reference)
+    assert got_word == word and got_factor == pytest.approx(factor)
+    assert got_factor >= 1
+
+
+@pytest.mark.parametrize(
+    "seconds, reference, error, words",
+    [
+        (0, 1.0, ValueError, ["seconds", "greater than 0"]),
+        (1.0, 0.0, ValueError, ["reference", "greater than 0"]),
+        (-1.0, 1.0, ValueError, ["seconds", "negative"]),
+        ("1 ms", 1.0, TypeError, ["seconds", "1 ms"]),
+        (1.0, None, TypeError, ["reference", "None"]),
+    ],
+)
+def test_relative_speed_bad_times_are_explained(seconds, reference, error, words):
+    with pytest.raises(error) as info:
+        relative_speed(seconds, reference)
+    for word in words:
+        assert word in str(info.value)
+
+
 # --- peak estimate ------------------------------------------------------------------------------
 
 X86 = """processor\t: 0
@@ -146,11 +184,51 @@ def test_peak_from_fake_cpuinfo(flags, lanes, fma_units):
     assert est.gflops == pytest.approx(2.5 * fma_units * lanes * 2)
 
 
-def test_peak_scales_with_cores_and_uses_first_clock():
-    text = X86.format(mhz="3000.0", flags="avx avx2 fma")
+def test_peak_scales_with_cores():
+    text = X86.format(mhz="2500.0", flags="avx avx2 fma")
     one, four = cpu_peak_estimate(cpuinfo=text), cpu_peak_estimate(4, cpuinfo=text)
-    assert one.ghz == 3.0 and one.gflops == pytest.approx(96.0)
+    assert one.ghz == 2.5 and one.gflops == pytest.approx(80.0)
     assert four.gflops == pytest.approx(4 * one.gflops)
+
+
+NO_MODEL_CLOCK = "model name\t: AMD EPYC\ncpu MHz\t\t: {mhz}\nflags\t\t: avx2 fma\n"
+
+
+@pytest.mark.parametrize(
+    "cpuinfo, max_freq, ghz, source",
+    [
+        # the rated maximum (kHz, as the kernel writes it) wins over everything in cpuinfo
+        (X86.format(mhz="800.000", flags="avx2 fma"), "4200000\n", 4.2, "cpuinfo_max_freq"),
+        # then the "@ 2.50GHz" in the model name, not the current (idle, low) clock
+        (X86.format(mhz="800.000", flags="avx2 fma"), "", 2.5, "model name"),
+        # no clock in the name: the first cpu MHz line (processor 0's, not processor 1's 1200)
+        (NO_MODEL_CLOCK.format(mhz="2596.140") + "cpu MHz\t\t: 1200.0\n", "", 2.59614, "cpu MHz"),
+        # a file that holds no number or zero is skipped
+        (NO_MODEL_CLOCK.format(mhz="3000.0"), "unknown\n", 3.0, "cpu MHz"),
+        (NO_MODEL_CLOCK.format(mhz="3000.0"), "0\n", 3.0, "cpu MHz"),
+        (NO_MODEL_CLOCK.format(mhz="0.000"), "", 2.0, "assumed"),
+    ],
+)
+def test_clock_source_order(cpuinfo, max_freq, ghz, source):
+    est = cpu_peak_estimate(cpuinfo=cpuinfo, max_freq=max_freq, assumed_ghz=2.0)
+    assert est.ghz == pytest.approx(ghz) and est.clock_source == source
+    assert est.clock_read == (source != "assumed")
+
+
+def test_given_cpuinfo_is_not_mixed_with_this_machines_max_freq(monkeypatch):
+    reads = []
+    monkeypatch.setattr("helpers.timing._read_text", lambda path: reads.append(path) or "5000000")
+    est = cpu_peak_estimate(cpuinfo=X86.format(mhz="800.0", flags="avx2 fma"))
+    assert reads == [] and (est.ghz, est.clock_source) == (2.5, "model name")
+
+
+def test_reads_max_freq_file_first(monkeypatch):
+    files = {"cpuinfo_max_freq": "3700000\n", "cpuinfo": X86.format(mhz="800.0", flags="avx")}
+    monkeypatch.setattr("helpers.timing._read_text", lambda path: files[Path(path).name])
+    est = cpu_peak_estimate()
+    assert (est.ghz, est.clock_source, est.lanes) == (3.7, "cpuinfo_max_freq", 8)
+    # a max_freq text given on its own is used with this machine's (here: fake) cpuinfo
+    assert cpu_peak_estimate(max_freq="").clock_source == "model name"
 
 
 def test_arm_features_line():
@@ -168,8 +246,8 @@ def test_fallback_when_nothing_is_known(text):
     assert est.gflops == pytest.approx(3.0 * 2 * 8 * 2)
 
 
-def test_fallback_when_cpuinfo_cannot_be_read(monkeypatch):
-    monkeypatch.setattr("helpers.timing._read_cpuinfo", lambda: "")
+def test_fallback_when_files_cannot_be_read(monkeypatch):
+    monkeypatch.setattr("helpers.timing._read_text", lambda path: "")
     est = cpu_peak_estimate(assumed_ghz=2.0)
     assert (est.ghz, est.clock_read, est.flags_read) == (2.0, False, False)
 
@@ -188,6 +266,7 @@ def test_reads_this_machine_without_error():
         (dict(assumed_ghz=0), ValueError, "assumed_ghz"),
         (dict(assumed_ghz="3GHz"), TypeError, "assumed_ghz"),
         (dict(cpuinfo=b"flags: avx"), TypeError, "cpuinfo"),
+        (dict(max_freq=3700000), TypeError, "max_freq"),
     ],
 )
 def test_bad_peak_arguments_are_explained(kwargs, error, word):
