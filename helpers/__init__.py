@@ -58,6 +58,7 @@ _EXPORTS = {
     "transposed_output_size": "shapes",
     "same_padding": "shapes",
     "padding_for_output_size": "shapes",
+    "output_padding_for": "shapes",
     "receptive_field": "shapes",
     # cost
     "conv2d_params": "cost",

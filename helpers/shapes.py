@@ -134,7 +134,7 @@ def transposed_output_size(n, kernel_size, stride=1, padding=0, output_padding=0
             f"it only picks one of the input sizes that a strided convolution maps to the same "
             f"output size"
         )
-    out = (n - 1) * s - 2 * p + d * (k - 1) + op + 1
+    out = _transposed_length(n, k, s, p, d) + op
     if out <= 0:
         raise ValueError(
             f"the transposed convolution would have output size (n-1)*stride - 2*padding + "
@@ -142,6 +142,53 @@ def transposed_output_size(n, kernel_size, stride=1, padding=0, output_padding=0
             f"{op} + 1 = {out}: padding={p} crops more than the full output; use less padding"
         )
     return out
+
+
+def _transposed_length(n, k, s, p, d):
+    """A transposed convolution's output length without output padding (may be <= 0)."""
+    return (n - 1) * s - 2 * p + d * (k - 1) + 1
+
+
+def output_padding_for(n, output_size, kernel_size, stride=1, padding=0, dilation=1):
+    """The ``output_padding`` that makes a transposed convolution of ``n`` cells give
+    ``output_size`` cells (one axis).
+
+    Arguments as in :func:`transposed_output_size`, whose inverse this is: it returns ``a`` with
+    ``transposed_output_size(n, kernel_size, stride, padding, a, dilation) == output_size``.
+    When ``output_size`` is an input size that the convolution with the same settings maps to
+    ``n``, ``a`` is the remainder that convolution's floor threw away,
+    ``(output_size + 2*padding - dilation*(kernel_size - 1) - 1) % stride``, so the transposed
+    convolution restores that size. Example: a 3x3, stride-2, padding-1 convolution maps both 5
+    and 6 to 3; ``output_padding_for(3, 6, 3, stride=2, padding=1) == 1``.
+
+    Raises ``ValueError`` when no ``output_padding`` works: PyTorch allows
+    ``0 <= output_padding < max(stride, dilation)``.
+    """
+    n = _positive(n, "n")
+    out = _positive(output_size, "output_size")
+    k = _positive(kernel_size, "kernel_size")
+    s = _positive(stride, "stride")
+    d = _positive(dilation, "dilation")
+    p = _v.as_int(padding, "padding", minimum=0, meaning="a non-negative integer")
+    base = _transposed_length(n, k, s, p, d)
+    a = out - base
+    limit = max(s, d)
+    settings = f"n={n}, kernel_size={k}, stride={s}, padding={p}, dilation={d}"
+    if a < 0:
+        raise ValueError(
+            f"output_size={out} is too small: without output_padding the transposed convolution "
+            f"({settings}) already gives (n-1)*stride - 2*padding + dilation*(kernel_size-1) + 1 "
+            f"= {base}, and output_padding can only add cells; use more padding or a smaller "
+            f"stride or kernel"
+        )
+    if a >= limit:
+        raise ValueError(
+            f"output_size={out} is too large: the transposed convolution ({settings}) gives "
+            f"{base} without output_padding, and output_padding must be smaller than the stride "
+            f"or the dilation, so at most {base + limit - 1}; use a larger stride or kernel, or "
+            f"less padding"
+        )
+    return a
 
 
 def same_padding(kernel_size, dilation=1, *, extra="after"):

@@ -1,7 +1,7 @@
 """Read the chapters' exercises and solutions, and cut the solutions out.
 
 One reader for the three instructor tools: the student build (``scripts/student_build.py``), the
-notebook export (``scripts/export_notebooks.py``) and the exercise table on the "For instructors"
+notebook export (``scripts/export_notebooks.py``) and the exercise list on the "For instructors"
 page (``book/instructors.md``). A plain module, not part of the ``helpers`` package: it needs only
 what the book build installs (PyYAML, markdown-it-py, mdit-py-plugins).
 
@@ -350,26 +350,32 @@ def book_chapters(toc_path: Path = ROOT / "_toc.yml") -> list[Chapter]:
 
 
 def exercise_table(chapters: list[Chapter], *, link: bool = True) -> str:
-    """The instructors' table, as MyST Markdown: one row per exercise, grouped by chapter."""
+    """The instructors' overview, as MyST Markdown: a definition list with one entry per chapter
+    (its link and estimated time) whose definition lists its exercises, one line each:
+    ``Title — Kind · difficulty · auto-checked (`check_...`)``. A list rather than a table, so it
+    wraps at phone width.
+    """
     if not chapters:
         return "*No chapter has exercises yet.*"
-    rows = [
-        "| Chapter | Exercise | Kind | Difficulty | Auto-checked |",
-        "| --- | --- | --- | --- | --- |",
-    ]
+    blocks = []
     for chapter in chapters:
-        time = f" ({chapter.estimated_time})" if chapter.estimated_time else ""
-        first = f"{{ref}}`{chapter.label}`" if link and chapter.label else chapter.title
-        first += time
-        for exercise in chapter.exercises:
-            name = f"Exercise {exercise.number}: {exercise.title}".replace("|", "\\|")
+        head = f"{{ref}}`{chapter.label}`" if link and chapter.label else chapter.title
+        if chapter.estimated_time:
+            head += f" ({chapter.estimated_time})"
+        lines = [head]
+        for i, exercise in enumerate(chapter.exercises):
+            # The title only: the book numbers exercises across chapters, not per chapter.
+            name = exercise.title
             if link and exercise.label:
                 name = f"{{ref}}`{name.replace('`', '')} <{exercise.label}>`"
-            checked = ", ".join(f"`{c}`" for c in exercise.checks) if exercise.checks else "no"
+            if exercise.checks:
+                checked = "auto-checked (" + ", ".join(f"`{c}`" for c in exercise.checks) + ")"
+            else:
+                checked = "not auto-checked"
             kind, level = exercise.kind or MISSING, exercise.difficulty or MISSING
-            rows.append(f"| {first} | {name} | {kind} | {level} | {checked} |")
-            first = ""
-    return "\n".join(rows)
+            lines.append(f"{': ' if i == 0 else '  '}- {name} — {kind} · {level} · {checked}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
 
 
 def main(argv: list[str] | None = None) -> int:

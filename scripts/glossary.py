@@ -70,16 +70,15 @@ def glossary_entries(root):
 
 
 def glossary_markdown(entries):
-    """A MyST table; chapter links are {ref} roles, resolved (and checked) by the build."""
-    lines = [
-        "| Term | 中文 | Meaning | Introduced in |",
-        "| --- | --- | --- | --- |",
-    ]
+    """A MyST definition list, one entry per term: the term in bold and its Chinese on the first
+    line, then the meaning and the chapters that use it. A list, not a table, so that it wraps
+    at phone width. Chapter links are {ref} roles, resolved (and checked) by the build."""
+    blocks = []
     for e in entries:
         first, *later = e["chapters"]
         where = f"{{ref}}`{first}`"
         if later:
             where += "; also " + ", ".join(f"{{ref}}`{label}`" for label in later)
-        cells = [f"**{e['term']}**", e["chinese"], e["meaning"], where]
-        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
-    return "\n".join(lines)
+        meaning = " ".join(e["meaning"].split())
+        blocks.append(f"**{e['term']}** · {e['chinese']}\n: {meaning} *Introduced in* {where}.")
+    return "\n\n".join(blocks)

@@ -243,9 +243,13 @@ def test_fixture_exercises_are_read_with_their_metadata():
         ("fx-bare", None, None, (), False),
     ]
     table = exercises.exercise_table([chapter]).splitlines()
-    assert table[2].startswith("| {ref}`ch-fixture` (5 minutes) | {ref}`Exercise 1: Double by hand")
-    assert table[3].endswith("| Code | medium | `check_double` |")
-    assert table[5].endswith("| — | — | no |")  # missing metadata is shown, not guessed
+    assert table[0] == "{ref}`ch-fixture` (5 minutes)"  # a definition list: the chapter, then
+    assert table[1].startswith(": - {ref}`Double by hand <fx-pencil>` — Pencil and paper · easy")
+    assert table[2].endswith(" — Code · medium · auto-checked (`check_double`)")
+    assert table[3].endswith(" — Predict, then run · hard · not auto-checked")
+    assert table[4].endswith(" — — · — · not auto-checked")  # missing metadata is shown as —
+    assert len(table) == 5 and all(line.startswith("  - ") for line in table[2:])
+    assert "Exercise 1" not in "\n".join(table)  # the book numbers exercises across chapters
     assert exercises.exercise_table([]) == "*No chapter has exercises yet.*"
 
 

@@ -71,9 +71,17 @@ def test_each_term_links_the_chapter_that_introduces_it(builder):
         assert entry["chinese"] and re.search(r"[\u4e00-\u9fff]", entry["chinese"]), entry
         assert entry["meaning"], entry
     markdown = builder["glossary_markdown"](builder["entries"])
-    assert markdown.count("\n") == len(builder["entries"]) + 1
-    for label in {label for e in builder["entries"] for label in e["chapters"]}:
-        assert f"{{ref}}`{label}`" in markdown
+    items = markdown.split("\n\n")
+    assert len(items) == len(builder["entries"])
+    for entry, item in zip(builder["entries"], items, strict=True):
+        # one definition-list item per term: "**term** · 中文", then ": meaning ... chapters."
+        term_line, definition = item.split("\n")
+        assert term_line == f"**{entry['term']}** · {entry['chinese']}"
+        assert definition.startswith(": ") and definition.endswith(".")
+        first, *later = entry["chapters"]
+        assert f"*Introduced in* {{ref}}`{first}`" in definition
+        for label in later:
+            assert f"{{ref}}`{label}`" in definition.split("; also ", 1)[1]
 
 
 def test_entries_are_sorted_alphabetically(builder):
@@ -112,5 +120,6 @@ def test_the_parser_copes_with_real_world_tables(builder, tmp_path):
         "chapters": ["ch-a", "ch-b"],
     }
     markdown = builder["glossary_markdown"](entries)
-    assert "$\\|x\\|$" in markdown  # bars escaped again inside the generated table
+    assert "$|x|$" in markdown  # a list, not a table: bars need no escaping
     assert "{ref}`ch-a`; also {ref}`ch-b`" in markdown
+    assert markdown.startswith("**norm** · 范数\n: The size $|x|$ of a vector. *Introduced in*")

@@ -15,7 +15,7 @@ import numpy as np
 import torch
 
 from ..correlation import flip_kernel
-from ..shapes import conv_output_size, transposed_output_size
+from ..shapes import conv_output_size, output_padding_for, transposed_output_size
 from ..transposed import conv_transpose2d
 from ._core import Feedback, as_array, as_shape, correct, hint, is_missing, missing, same_values
 
@@ -220,12 +220,9 @@ def check_output_padding(
         what = "an int or a pair (for height, for width)" if two else "one whole number"
         return hint(f"give output_padding as {what}.")
     got = shape * 2 if len(shape) == 1 else shape
-    coded = [
-        conv_output_size(n, k, padding=p, stride=s, dilation=d)
-        for n, k, s, p, d in zip(sizes, ks, ss, ps, ds, strict=True)
-    ]
     expected = tuple(
-        (n + 2 * p - d * (k - 1) - 1) % s for n, k, s, p, d in zip(sizes, ks, ss, ps, ds)
+        output_padding_for(conv_output_size(n, k, p, s, d), n, k, s, p, d)
+        for n, k, s, p, d in zip(sizes, ks, ss, ps, ds, strict=True)
     )
     if got == expected:
         return correct("the transposed convolution restores the input size exactly.")
@@ -233,17 +230,17 @@ def check_output_padding(
         return hint("output_padding adds cells, so it cannot be negative.")
     if any(a >= max(s, d) for a, s, d in zip(got, ss, ds)):
         return hint(
-            "PyTorch requires output_padding to be smaller than the stride: it only chooses among "
-            "the input sizes that the strided convolution sends to the same output size."
+            "PyTorch requires output_padding to be smaller than the stride (or the dilation, when "
+            "that is larger): it only chooses among the input sizes that the strided convolution "
+            "sends to the same output size."
         )
     if two and got == expected[::-1] and expected[0] != expected[1]:
         return hint("the numbers are right but swapped: the height comes first, then the width.")
     msgs = []
-    for axis, n, o, a, k, s, p, d in zip(_AXES, sizes, coded, got, ks, ss, ps, ds):
-        back = (o - 1) * s - 2 * p + d * (k - 1) + a + 1
-        if back < n:
+    for axis, a, right in zip(_AXES, got, expected):  # each cell of output_padding adds one
+        if a < right:
             msgs.append(f"along the {axis} the output would still be too small")
-        elif back > n:
+        elif a > right:
             msgs.append(f"along the {axis} the output would be too large")
     where = "; ".join(msgs) if two else msgs[0].replace("along the height ", "")
     return hint(
@@ -328,9 +325,10 @@ def check_transposed_values(answer, x, kernel, stride=1, padding=0) -> Feedback:
             "2p for the padding."
         )
     wrong_cells = int((~np.isclose(got, expected.numpy(), atol=1e-6)).sum())
+    verb = "is" if wrong_cells == 1 else "are"
     return hint(
-        f"{wrong_cells} of {got.size} cells are not right yet. Write down each input value times "
-        "the kernel in its own patch, then add the patches cell by cell."
+        f"{wrong_cells} of {got.size} cells {verb} not right yet. Write down each input value "
+        "times the kernel in its own patch, then add the patches cell by cell."
     )
 
 

@@ -243,7 +243,9 @@ def test_values_shapes_and_other_errors():
     off = expected.clone()
     off[0, 0] += 1
     feedback = A.check_transposed_values(off, X_EX, K_EX)
-    assert feedback.message.startswith("1 of 9 cells")
+    assert feedback.message.startswith("1 of 9 cells is not right yet")
+    off[2, 2] += 1
+    assert A.check_transposed_values(off, X_EX, K_EX).message.startswith("2 of 9 cells are not")
     assert str(expected.tolist()) not in feedback.message
     assert A.check_transposed_values("abc", X_EX, K_EX).status == "hint"
     assert A.check_transposed_values([1, 2, 3], X_EX, K_EX).status == "hint"

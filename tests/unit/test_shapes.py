@@ -17,6 +17,7 @@ from helpers import (
     conv2d,
     conv_output_shape,
     conv_output_size,
+    output_padding_for,
     padding_for_output_size,
     pool_output_size,
     receptive_field,
@@ -98,6 +99,64 @@ def test_transposed_output_size_matches_torch_and_inverts_conv(n, k, s, d, data)
     assert out == expected.shape[-1]
     if op < s and out + 2 * p >= d * (k - 1) + 1:  # the matching convolution maps it back to n
         assert conv_output_size(out, k, p, s, d) == n
+
+
+# --- "which output_padding gives this size?" ------------------------------------------------
+
+
+@PROPERTY
+@given(axis(max_k=5, max_s=4, max_d=3, max_p=3))
+def test_output_padding_for_restores_every_input_of_the_convolution(ax):
+    """The transposed convolution with the same settings maps the convolution's output back to
+    its input size, and the output_padding it needs is the remainder the floor threw away."""
+    n, k, s, d, p = ax
+    o = conv_output_size(n, k, p, s, d)
+    a = output_padding_for(o, n, k, s, p, d)
+    assert a == (n + 2 * p - d * (k - 1) - 1) % s
+    assert transposed_output_size(o, k, s, p, a, d) == n
+    y, w = torch.zeros(1, 1, 1, o), torch.zeros(1, 1, 1, k)
+    back = F.conv_transpose2d(y, w, stride=s, padding=(0, p), output_padding=(0, a), dilation=d)
+    assert back.shape[-1] == n
+    # PyTorch's own answer to the same question: ConvTranspose2d(..., output_size=n)
+    layer = torch.nn.ConvTranspose2d(1, 1, (1, k), (1, s), (0, p), dilation=(1, d), bias=False)
+    assert layer(y, output_size=(1, n)).shape[-1] == n
+
+
+@PROPERTY
+@given(st.integers(1, 6), st.integers(1, 4), st.integers(1, 3), st.integers(1, 3), st.data())
+def test_output_padding_for_inverts_transposed_output_size(n, k, s, d, data):
+    a = data.draw(st.integers(0, max(s, d) - 1), label="output_padding")
+    full = (n - 1) * s + d * (k - 1) + 1
+    p = data.draw(st.integers(0, (full + a - 1) // 2), label="padding")
+    out = transposed_output_size(n, k, s, p, a, d)
+    assert output_padding_for(n, out, k, s, p, d) == a
+
+
+def test_output_padding_for_examples():
+    assert output_padding_for(3, 6, 3, stride=2, padding=1) == 1  # 5 and 6 both give 3
+    assert output_padding_for(3, 5, 3, stride=2, padding=1) == 0
+    assert [output_padding_for(14, n, 3, 2, 1) for n in (28, 27)] == [1, 0]
+    assert output_padding_for(2, 7, 3, stride=1, dilation=2) == 1  # a < dilation is allowed
+    assert output_padding_for(1, 1, 1, stride=11, padding=5) == 10  # 1 - (-9): torch agrees
+    y, w = torch.zeros(1, 1, 1, 1), torch.zeros(1, 1, 1, 1)
+    assert F.conv_transpose2d(y, w, stride=11, padding=5, output_padding=10).shape[-1] == 1
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        ((3, 4, 3, 2, 1), ["output_size=4 is too small", "gives", "= 5", "more padding"]),
+        ((3, 7, 3, 2, 1), ["output_size=7 is too large", "gives 5", "at most 6"]),
+        ((2, 8, 3, 1, 0, 2), ["output_size=8 is too large", "dilation=2", "at most 7"]),
+        ((0, 4, 3), ["n must be a positive integer", "got 0"]),
+        ((3, 0, 3), ["output_size must be a positive integer", "got 0"]),
+    ],
+)
+def test_output_padding_for_explains_impossible_sizes(args, words):
+    with pytest.raises(ValueError) as error:
+        output_padding_for(*args)
+    for word in words:
+        assert word in str(error.value)
 
 
 # --- "which padding keeps the size?" ---------------------------------------------------------
