@@ -336,7 +336,10 @@ class ScatterStep:
     ``padding`` crops it; spaced by the dilation). ``canvas`` is the full result after this step,
     ``output`` the cropped output after this step: both are the transposed convolution (by
     :func:`helpers.transposed.conv_transpose2d`) of the input cells played so far, the others set
-    to zero. ``text`` is the step written out, e.g.
+    to zero. ``reached`` (bool, shape of ``canvas``) marks the full-result cells that some input
+    cell has added into so far: the player shows their running value (even 0) and leaves the
+    others blank, so "nothing added yet" never looks like a sum of 0 (at the last step a kept
+    output cell that no input reaches shows its value, 0). ``text`` is the step written out, e.g.
     ``"2 × [[0, 1], [2, 3]] added at rows 0–1, cols 2–3"``.
     """
 
@@ -348,6 +351,7 @@ class ScatterStep:
     cols: tuple[int, ...]
     canvas: np.ndarray
     output: np.ndarray
+    reached: np.ndarray
     text: str
 
 
@@ -459,12 +463,15 @@ def _scatter_steps(plan: _ScatterPlan, limit: int | None = None) -> list[Scatter
     x = plan.x.to(torch.float64).numpy()
     weight = plan.weight.to(torch.float64).numpy()
     kernel = _fmt_grid(weight)
+    reached = np.zeros(plan.canvases.shape[1:], dtype=bool)
     steps = []
     for t in range(plan.steps_count if limit is None else min(limit, plan.steps_count)):
         i, j = divmod(t, w)
         rows = tuple(i * sh + a * dh for a in range(kh))
         cols = tuple(j * sw + b * dw for b in range(kw))
         text = _scatter_text(format_number(x[i, j]), kernel, rows, cols)
+        reached = reached.copy()
+        reached[np.ix_(rows, cols)] = True
         steps.append(
             ScatterStep(
                 t,
@@ -475,6 +482,7 @@ def _scatter_steps(plan: _ScatterPlan, limit: int | None = None) -> list[Scatter
                 cols,
                 plan.canvases[t].to(torch.float64).numpy(),
                 plan.outputs[t].to(torch.float64).numpy(),
+                reached,
                 text,
             )
         )
@@ -860,7 +868,8 @@ def animate(
     highlighted, its value times the kernel is added into a window of the output (the window
     starts ``stride`` cells further for each input cell), and the step is written out, e.g.
     ``2 × [[0, 1], [2, 3]] added at rows 0–1, cols 2–3``. The output grid shows the *full* result
-    with row and column numbers; ``padding`` cuts ``padding`` rows/columns off each side of it,
+    with row and column numbers (a cell stays blank until an input cell adds into it, then shows
+    its running sum); ``padding`` cuts ``padding`` rows/columns off each side of it,
     drawn hatched. Hovering over (or tabbing to) an output cell highlights the input cells that
     contributed to it; an input cell jumps to its step. Values come from
     :func:`helpers.transposed.conv_transpose2d`; no bias, ``kernel_size`` is not used.

@@ -300,9 +300,12 @@
           for (var c = 0; c < D.cw; c++) {
             var v = valueAt(r, c, t);
             var cell = outCells[r][c];
-            cell.textContent = v === null ? "0" : v;
+            // blank until an input cell adds into it (a shown 0 is a sum); at the last step a
+            // kept cell no input reaches is an output value: 0
+            var zero = v === null && t === N - 1 && kept(r, c);
+            cell.textContent = v !== null ? v : zero ? "0" : "";
             cell.classList.toggle("is-done", v !== null);
-            cell.setAttribute("aria-label", "output row " + r + ", column " + c + (kept(r, c) ? "" : " (cut off)") + ": " + cell.textContent);
+            cell.setAttribute("aria-label", "output row " + r + ", column " + c + (kept(r, c) ? "" : " (cut off)") + ": " + (v !== null || zero ? cell.textContent : "nothing added yet"));
           }
         }
         for (var k = 0; k < N; k++) inCells[Math.floor(k / D.iw)][k % D.iw].classList.toggle("is-done", k < t);

@@ -359,11 +359,21 @@ class ExpectedScatter:
         )[0, 0]  # fmt: skip
 
     def canvas(self, t: int) -> dict[str, str]:
-        """Every full-result cell's text after step t: the input cells 0..t, the rest zero."""
+        """Every full-result cell's text after step t: the input cells 0..t, the rest zero.
+        A cell no played input cell has added into yet is blank (even when the sum would be 0);
+        at the last step a kept output cell that no input reaches shows its value, 0."""
         played = torch.zeros(self.n, dtype=torch.float64)
         played[: t + 1] = self.x.flatten()[: t + 1]
         full = self.torch(played.reshape(self.h, self.w_), (0, 0), self.extra)
-        return {f"0,{r},{c}": format_number(float(v)) for (r, c), v in _cells(full)}
+        reached = set().union(*(self.window(u) for u in range(t + 1)))
+        (ph, pw), (oh, ow) = self.padding, self.out.shape
+        last = t == self.n - 1
+        text = {}
+        for (r, c), v in _cells(full):
+            key = f"0,{r},{c}"
+            kept = ph <= r < ph + oh and pw <= c < pw + ow
+            text[key] = format_number(float(v)) if key in reached or (last and kept) else ""
+        return text
 
     def window(self, t: int) -> set[str]:
         i, j = divmod(t, self.w_)
@@ -431,7 +441,8 @@ def exercise_scatter_player(page, root, exp: ExpectedScatter):
     assert first["values"] == pytest.approx(
         {f"0,{ph + r},{pw + c}": float(v) for (r, c), v in _cells(exp.out)}
     )
-    # Step forward: exactly the cells of the new window that receive a non-zero product change.
+    # Step forward: exactly the cells of the new window that receive a non-zero product change,
+    # plus the ones it reaches first (blank until then, even when the product is 0).
     if n > 1:
         root.locator('[data-action="next"]').click()
         after = check_scatter_step(root, exp, 1)
@@ -446,6 +457,9 @@ def exercise_scatter_player(page, root, exp: ExpectedScatter):
             )
             if nonzero and exp.w[a, b] != 0
         }
+        expected |= exp.window(1) - exp.window(0)
+        if n == 2:  # the last step: a kept cell no input reaches shows its output value, 0
+            expected |= (kept - exp.window(0)) - exp.window(1)
         assert changed == expected
         # The look holds even when later players on the page repeat the shared rules: the window
         # is orange in the input and the output, played input cells are green, numbers unframed.

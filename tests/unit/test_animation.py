@@ -296,6 +296,7 @@ def test_transposed_steps_agree_with_helpers_and_torch(
     )
     full = torch_transposed(x, kernel, stride, 0, 0, dilation)
     before = np.zeros(steps[0].canvas.shape)
+    reached = np.zeros(steps[0].canvas.shape, dtype=bool)
     for t, s in enumerate(steps):
         i, j = divmod(t, w)
         assert s.index == t and s.input == (i, j) and s.value == float(x[i, j])
@@ -317,6 +318,10 @@ def test_transposed_steps_agree_with_helpers_and_torch(
         window[np.ix_(s.rows, s.cols)] = s.value * kernel.numpy()
         np.testing.assert_array_equal(added, window)
         before = s.canvas
+        # reached: the union of the windows so far (the player leaves the other cells blank)
+        reached[np.ix_(s.rows, s.cols)] = True
+        np.testing.assert_array_equal(s.reached, reached)
+        assert not s.canvas[~s.reached].any()
     fh, fw = full.shape
     np.testing.assert_array_equal(steps[-1].canvas[:fh, :fw], full.numpy())
     assert not steps[-1].canvas[fh:].any() and not steps[-1].canvas[:, fw:].any()
@@ -386,7 +391,14 @@ def test_transposed_player_data_history_and_size():
             touched = [t for t, s in enumerate(steps) if r in s.rows and c in s.cols]
             assert hist[::2] == touched  # the inputs behind the cell, in step order
             assert hist[1::2] == [format_number(steps[t].canvas[r, c]) for t in touched]
+            # the cell is shown (not blank) from the first step that reaches it
+            assert [bool(s.reached[r, c]) for s in steps] == [
+                bool(touched) and t >= touched[0] for t in range(len(steps))
+            ]
     assert data["v"][1][1] == float(steps[-1].output[0, 0]) and data["v"][0][0] is None
+    # cell (0, 0) gets 1 × 0 at step 0: reached, a running value of 0 (shown, not blank)
+    assert steps[0].reached[0, 0] and data["hist"][0][0] == [0, "0"]
+    assert not steps[0].reached[2, 2]  # nothing added yet: blank
     assert player.title == "Transposed convolution, 2×2 kernel, stride 1"
     assert "cut off by padding=1" in player.description
     assert player.nbytes < 100_000
