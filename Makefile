@@ -10,11 +10,12 @@ PORT   ?= 8000
 # Strict: warnings are errors, nitpicky cross-references, keep going to report every problem.
 STRICT := --warningiserror --nitpick --keep-going
 # Executed notebooks are cached by their own text only; when the helpers they import (or the pins)
-# change, drop the cache so no page keeps an output made by old code.
+# change, drop the cache and Sphinx's saved pages (which would otherwise keep their old outputs,
+# their sources being unchanged), so no page keeps an output made by old code.
 CACHE_KEY = $(shell cat requirements.txt helpers/*.py helpers/*/*.py helpers/*.js helpers/*.css 2>/dev/null | sha1sum | cut -c1-16)
 define fresh-cache
 	@if [ "$$(cat _build/.cache-key 2>/dev/null)" != "$(CACHE_KEY)" ]; then \
-		rm -rf _build/.jupyter_cache; mkdir -p _build; echo "$(CACHE_KEY)" > _build/.cache-key; fi
+		rm -rf _build/.jupyter_cache _build/.doctrees _build/jupyter_execute; mkdir -p _build; echo "$(CACHE_KEY)" > _build/.cache-key; fi
 endef
 
 .PHONY: book test serve student notebooks lint clean help
