@@ -256,6 +256,18 @@ def out_cell(root, co, i, j):
     return root.locator(f'[data-out="{co},{i},{j}"]')
 
 
+def check_home_arrow_end(page, check, n: int) -> None:
+    """Home goes to the first step, ArrowRight one step on, End to the last; ``check(t)`` checks
+    that the player shows step ``t``."""
+    page.keyboard.press("Home")
+    check(0)
+    if n > 1:
+        page.keyboard.press("ArrowRight")
+        check(1)
+        page.keyboard.press("End")
+        check(n - 1)
+
+
 def check_step(root, exp: Expected, t: int):
     s = state(root)
     assert s["window"] == exp.covered(*exp.index(t)), f"window at step {t}"
@@ -295,13 +307,7 @@ def exercise_player(page, root, exp: Expected):
     assert state(root)["rf"] == exp.covered(*exp.index(mid))
     page.keyboard.press("Enter")
     check_step(root, exp, mid)
-    page.keyboard.press("Home")
-    check_step(root, exp, 0)
-    if n > 1:
-        page.keyboard.press("ArrowRight")
-        check_step(root, exp, 1)
-        page.keyboard.press("End")
-        check_step(root, exp, n - 1)
+    check_home_arrow_end(page, functools.partial(check_step, root, exp), n)
     # The controls are reachable with Tab from the player, and the buttons are real buttons.
     root.focus()
     page.keyboard.press("Tab")
@@ -499,13 +505,8 @@ def exercise_scatter_player(page, root, exp: ExpectedScatter):
     # Clicking (or Enter on) an input cell goes to its step.
     root.locator(f'[data-in="{last_in}"]').click()
     check_scatter_step(root, exp, n - 1)
-    page.keyboard.press("Home")
-    check_scatter_step(root, exp, 0)
+    check_home_arrow_end(page, functools.partial(check_scatter_step, root, exp), n)
     if n > 1:
-        page.keyboard.press("ArrowRight")
-        check_scatter_step(root, exp, 1)
-        page.keyboard.press("End")
-        check_scatter_step(root, exp, n - 1)
         # Play at 4x advances by itself; pressing again pauses.
         page.keyboard.press("Home")
         root.locator("select.c2d-speed").select_option("4")
