@@ -69,6 +69,7 @@ class Exercise:
     says_auto_checked: bool  # the metadata line ends with "auto-checked"
     checks: tuple[str, ...]  # self-check functions its cells call; empty: not auto-checked
     has_starter: bool  # followed by a code cell tagged ``exercise-starter``
+    code: tuple[str, ...] = ()  # its own code cells (starters), solutions' cells not included
 
 
 @dataclass(frozen=True)
@@ -319,6 +320,7 @@ def parse_chapter(path: Path) -> Chapter:
                 says_auto_checked=says_auto,
                 checks=tuple(checks),
                 has_starter=any("exercise-starter" in _tags(c.options) for c in cells),
+                code=tuple(c.body for c in cells),
             )
         )
 
