@@ -18,7 +18,7 @@ define fresh-cache
 		rm -rf _build/.jupyter_cache _build/.doctrees _build/jupyter_execute; mkdir -p _build; echo "$(CACHE_KEY)" > _build/.cache-key; fi
 endef
 
-.PHONY: book test serve student notebooks lint clean help
+.PHONY: book test serve student notebooks assignments grade lint clean help
 
 help:
 	@echo "make book      build the HTML book into $(HTML) (creates .venv on first use)"
@@ -26,6 +26,8 @@ help:
 	@echo "make serve     serve $(HTML) on http://127.0.0.1:$(PORT)"
 	@echo "make student   build the book without solutions into _build/student/html (for students)"
 	@echo "make notebooks student and instructor notebooks (.ipynb, zips) into _build/notebooks"
+	@echo "make assignments  autograded assignments (otter-grader) into _build/assignments"
+	@echo "make grade SUBMISSIONS=dir [CHAPTER=name]  grade a folder of notebooks: scores.csv, feedback"
 	@echo "make clean     remove _build (keeps .venv)"
 
 $(STAMP): requirements.txt pyproject.toml
@@ -53,6 +55,18 @@ student: $(STAMP)
 
 notebooks: $(STAMP)
 	$(BIN)/python scripts/export_notebooks.py
+
+# Autograded assignments (see book/instructors.md, "Grading").
+assignments: $(STAMP)
+	$(BIN)/python scripts/assignments.py
+
+TIME_LIMIT ?= 60
+JOBS ?= 2
+grade: $(STAMP)
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder [CHAPTER=name] [OUT=folder]"; exit 2; }
+	@test -d _build/assignments || $(MAKE) assignments
+	$(BIN)/python scripts/grade.py "$(SUBMISSIONS)" --time-limit $(TIME_LIMIT) --jobs $(JOBS) \
+		$(if $(CHAPTER),--chapter $(CHAPTER)) $(if $(OUT),--out $(OUT))
 
 lint: $(STAMP)
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/pre-commit run --all-files --show-diff-on-failure

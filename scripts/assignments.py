@@ -273,6 +273,16 @@ def assignment_notebook(chapter: Chapter, graded: list[Question], *, student: bo
     return notebook
 
 
+def with_cell_before_check(notebook, label: str, source: str):
+    """A copy of ``notebook`` with a code cell inserted just before question ``label``'s check
+    (how the tests and ``--verify`` make wrong submissions from the solutions)."""
+    notebook = nbformat.from_dict(json.loads(json.dumps(notebook)))
+    check = f'grader.check("{label}")'
+    index = next(i for i, c in enumerate(notebook.cells) if c.source.strip() == check)
+    notebook.cells.insert(index, nbformat.v4.new_code_cell(source))
+    return notebook
+
+
 # --------------------------------------------------------------------------------------------
 # Writing it all
 
@@ -317,8 +327,11 @@ def _requirements() -> str:
     return "\n".join([f"conv-course-helpers @ git+{repository}", *pins]) + "\n"
 
 
-def build(chapter: Chapter, out: Path = OUT) -> dict[str, Path]:
-    """Write the chapter's student and instructor material; return the main files."""
+def build(chapter: Chapter, out: Path = OUT, *, autograder: bool = True) -> dict[str, Path]:
+    """Write the chapter's student and instructor material; return the main files.
+
+    ``autograder=False`` skips the autograder zip (``otter generate``, a few seconds).
+    """
     qs = questions(chapter)
     graded = [q for q in qs if not q.manual]
     folder = Path(out) / chapter.name
@@ -347,16 +360,19 @@ def build(chapter: Chapter, out: Path = OUT) -> dict[str, Path]:
             if p.is_file()
         },
     )
+    files = {"student": student_nb, "solutions": solutions}
+    if not autograder:
+        return files
     (instructor / "requirements.txt").write_text(_requirements(), encoding="utf-8")
     config = instructor / "otter_config.json"
     config.write_text(json.dumps({"lang": "python", "pdf": False}, indent=1) + "\n")
-    autograder = instructor / f"{chapter.name}-autograder.zip"
+    files["autograder"] = instructor / f"{chapter.name}-autograder.zip"
     subprocess.run(
         [
             str(Path(sys.executable).with_name("otter")),
             "generate",
             "--tests-dir", "tests",
-            "--output-path", autograder.name,
+            "--output-path", files["autograder"].name,
             "--config", config.name,
             "--requirements", "requirements.txt",
             "--overwrite-requirements",
@@ -366,7 +382,31 @@ def build(chapter: Chapter, out: Path = OUT) -> dict[str, Path]:
         check=True,
         capture_output=True,
     )
-    return {"student": student_nb, "solutions": solutions, "autograder": autograder}
+    return files
+
+
+def verify(chapter: Chapter, out: Path = OUT, *, limit: float = 300) -> tuple[str, str]:
+    """Grade the solutions (must get every point) and the solutions with every spec's ``wrong``
+    answer (must get none); return the two rows of scores.csv."""
+    import grade  # noqa: PLC0415  only --verify needs the grader
+
+    qs = [q for q in questions(chapter) if not q.manual]
+    missing = [q.label for q in qs if not q.wrong]
+    if missing:
+        raise ValueError(f"{spec_path(chapter)}: no `wrong:` answer for {missing}")
+    folder = Path(out) / chapter.name / "verify"
+    (folder / "submissions").mkdir(parents=True, exist_ok=True)
+    solutions = nbformat.read(Path(out) / chapter.name / "instructor" / f"{chapter.name}-solutions.ipynb", 4)
+    wrong = solutions
+    for q in qs:
+        wrong = with_cell_before_check(wrong, q.label, q.wrong)
+    nbformat.write(solutions, folder / "submissions" / "solutions.ipynb")
+    nbformat.write(wrong, folder / "submissions" / "all-wrong.ipynb")
+    scores = grade.grade_folder(
+        folder / "submissions", folder, chapter=chapter.name, assignments=out, limit=limit
+    )
+    rows = scores.read_text(encoding="utf-8").splitlines()[1:]
+    return rows[0], rows[1]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -374,6 +414,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--toc", type=Path, default=ROOT / "_toc.yml")
     parser.add_argument("--chapters", nargs="*", help="chapter names (default: all)")
+    parser.add_argument(
+        "--verify", action="store_true",
+        help="also grade each chapter's solutions (full marks) and its `wrong:` answers (zero)",
+    )
     args = parser.parse_args(argv)
     for chapter in book_chapters(args.toc):
         if args.chapters and chapter.name not in args.chapters:
@@ -385,6 +429,9 @@ def main(argv: list[str] | None = None) -> int:
             f"{chapter.name}: {len(qs)} questions ({auto:g} points autograded, "
             f"{sum(q.points for q in qs) - auto:g} by hand) -> {files['autograder'].parent.parent}"
         )
+        if args.verify:
+            for row in verify(chapter, args.out):
+                print("   ", row)
     return 0
 
 

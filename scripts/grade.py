@@ -39,10 +39,12 @@ ROOT = SCRIPTS.parent
 GRACE = 60  # seconds a child may run past the time limit (kernel start, otter's own cells)
 METADATA_KEY = "conv_course_assignment"  # as scripts/assignments.py writes it
 
-# Run first in the submission's kernel: each cell may run until the notebook's time is up, then it
-# is stopped with an exception students' `except Exception` does not catch. Otter's last cell,
-# which collects the results, is exempt.
+# Run first in the submission's kernel. A cell still running when the notebook's time is up is
+# stopped (an exception students' `except Exception` does not catch); after that, every cell is
+# replaced by a `raise`, and otter's last cell, which collects the results, no longer runs the
+# checks that never ran: the questions the time limit prevented get no result, so zero.
 WATCHDOG = """\
+import re as _grading_re
 import signal as _grading_signal
 import time as _grading_time
 
@@ -52,14 +54,14 @@ class TimeLimitExceeded(BaseException):
 
 
 _grading_deadline = _grading_time.monotonic() + {limit}
+_grading_message = "the notebook ran out of its {limit:g} s time limit"
+_grading_collect = "from otter.execute import Checker"
 
 
 def _grading_arm(info):
-    if "from otter.execute import Checker" in (info.raw_cell or ""):
-        _grading_signal.setitimer(_grading_signal.ITIMER_REAL, 0)
-    else:
-        left = _grading_deadline - _grading_time.monotonic()
-        _grading_signal.setitimer(_grading_signal.ITIMER_REAL, max(left, 0.001))
+    left = _grading_deadline - _grading_time.monotonic()
+    if left > 0 and _grading_collect not in (info.raw_cell or ""):
+        _grading_signal.setitimer(_grading_signal.ITIMER_REAL, left)
 
 
 def _grading_disarm(result):
@@ -67,12 +69,23 @@ def _grading_disarm(result):
 
 
 def _grading_stop(signum, frame):
-    raise TimeLimitExceeded("the notebook ran out of its {limit} s time limit")
+    raise TimeLimitExceeded(_grading_message)
+
+
+def _grading_after_deadline(lines):
+    if _grading_time.monotonic() < _grading_deadline:
+        return lines
+    source = "".join(lines)
+    if _grading_collect in source:
+        pattern = r"(?m)^for \\w+ in .*:\\n\\s+Checker\\.check_if_not_already_checked\\(.*\\)\\n"
+        return _grading_re.sub(pattern, "", source).splitlines(keepends=True)
+    return [f"raise TimeLimitExceeded({{_grading_message!r}})\\n"]
 
 
 _grading_signal.signal(_grading_signal.SIGALRM, _grading_stop)
 get_ipython().events.register("pre_run_cell", _grading_arm)
 get_ipython().events.register("post_run_cell", _grading_disarm)
+get_ipython().input_transformers_post.append(_grading_after_deadline)
 """
 
 
@@ -97,7 +110,7 @@ def grade_one(submission: Path, autograder: Path, limit: float) -> dict:
     for name, test_file in results.results.items():
         cases = [
             {"name": r.test_case.name, "hidden": r.test_case.hidden, "passed": r.passed,
-             "message": "" if r.test_case.hidden else r.message}
+             "message": "" if r.test_case.hidden else r.message.strip().splitlines()[-1]}
             for r in test_file.test_case_results
         ]
         questions[name] = {"score": test_file.score, "possible": test_file.possible, "cases": cases}
@@ -165,11 +178,13 @@ def feedback(name: str, points: dict, outcome: dict | None, status: str) -> str:
         lines.append(f"Hidden tests passed: {sum(c['passed'] for c in hidden)} of {len(hidden)}.")
         for case in result["cases"]:
             if not case["hidden"] and not case["passed"]:
-                lines += ["", "```", case["message"].strip(), "```"]
+                lines += ["", f"Self-check: {case['message']}"]
         lines.append("")
     if outcome and outcome["errors"]:
         lines += ["## Errors while running your notebook", ""]
-        lines += [f"- {error}" for error in outcome["errors"]] + [""]
+        counts = {error: outcome["errors"].count(error) for error in outcome["errors"]}
+        lines += [f"- {e}" + (f" ({n} cells)" if n > 1 else "") for e, n in counts.items()]
+        lines.append("")
     return "\n".join(lines)
 
 
