@@ -62,10 +62,12 @@ assignments: $(STAMP)
 
 TIME_LIMIT ?= 60
 JOBS ?= 2
+ASSIGNMENTS ?= _build/assignments
 grade: $(STAMP)
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder [CHAPTER=name] [OUT=folder]"; exit 2; }
-	@test -d _build/assignments || $(MAKE) assignments
+	@test -d $(ASSIGNMENTS) || $(MAKE) assignments
 	$(BIN)/python scripts/grade.py "$(SUBMISSIONS)" --time-limit $(TIME_LIMIT) --jobs $(JOBS) \
+		--assignments "$(ASSIGNMENTS)" \
 		$(if $(CHAPTER),--chapter $(CHAPTER)) $(if $(OUT),--out $(OUT))
 
 lint: $(STAMP)

@@ -45,6 +45,8 @@ SPECS = ROOT / "assignments"
 OUT = ROOT / "_build" / "assignments"
 CHECK_TAG = "assignment-check"
 METADATA_KEY = "conv_course_assignment"  # notebook metadata: {"chapter": name}
+CPU_TORCH = "--extra-index-url https://download.pytorch.org/whl/cpu"
+PYTHON = "3.11"  # the grading image's Python, as on Binder and in CI
 
 # Every test file starts with this: the libraries the expected values come from, imported by the
 # test itself (a student who rebinds `torch` does not change them), and three comparisons.
@@ -175,7 +177,12 @@ def questions(chapter: Chapter) -> list[Question]:
             points, tests = float(entry["manual"]), ()
         else:
             public = [
-                Test(f"self-check {i}", f"feedback = {call}\nassert feedback, str(feedback)", 0, False)
+                Test(
+                    f"self-check {i}",
+                    f"feedback = {call}\nassert feedback, str(feedback)",
+                    0,
+                    False,
+                )
                 for i, call in enumerate(
                     (c for code in exercise.code for c in self_check_calls(code)), start=1
                 )
@@ -213,8 +220,12 @@ def questions(chapter: Chapter) -> list[Question]:
 def free_names(code: str) -> list[str]:
     """Names the test code reads that it neither defines nor imports: the student's variables."""
     tree = ast.parse(code)
-    stored = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
-    loaded = [n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)]
+    stored = {
+        n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+    }
+    loaded = [
+        n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+    ]
     return list(dict.fromkeys(n for n in loaded if n not in PROVIDED and n not in stored))
 
 
@@ -258,7 +269,7 @@ def graded_text(chapter: Chapter, graded: list[Question]) -> str:
     for end in sorted(ends, reverse=True):
         lines.insert(end, "\n" + _code_cell(f'grader.check("{ends[end]}")', CHECK_TAG))
     first_code = next(b for b in directives(text) if b.name == "code-cell")
-    setup = "import otter\n\ngrader = otter.Notebook(tests_dir=\"tests\")"
+    setup = 'import otter\n\ngrader = otter.Notebook(tests_dir="tests")'
     lines.insert(first_code.start, _code_cell(setup, CHECK_TAG) + "\n")
     return "".join(lines)
 
@@ -268,7 +279,9 @@ def assignment_notebook(chapter: Chapter, graded: list[Question], *, student: bo
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / chapter.path.name
         path.write_text(graded_text(chapter, graded), encoding="utf-8")
-        notebook = chapter_notebook(path, course_info(ROOT / "_toc.yml", ROOT / "_config.yml"), student=student)
+        notebook = chapter_notebook(
+            path, course_info(ROOT / "_toc.yml", ROOT / "_config.yml"), student=student
+        )
     notebook.metadata[METADATA_KEY] = {"chapter": chapter.name}
     return notebook
 
@@ -298,7 +311,10 @@ def rubric(chapter: Chapter, qs: list[Question]) -> str:
     ]
     for q in qs:
         how = "graded by hand" if q.manual else "autograded"
-        lines += [f"## Exercise {q.number}: {q.title} (`{q.label}`, {q.points:g} points, {how})", ""]
+        lines += [
+            f"## Exercise {q.number}: {q.title} (`{q.label}`, {q.points:g} points, {how})",
+            "",
+        ]
         if q.manual:
             lines += [
                 f"Full marks ({q.points:g}) for an answer that reaches the worked solution's "
@@ -317,14 +333,15 @@ def rubric(chapter: Chapter, qs: list[Question]) -> str:
 
 
 def _requirements() -> str:
-    """The grading image's pins: requirements.txt with the course package from its repository."""
+    """The grading image's pins: requirements.txt with the course package from its repository,
+    and PyTorch's CPU wheels (the default torch wheel pulls gigabytes of CUDA libraries)."""
     repository = course_info(ROOT / "_toc.yml", ROOT / "_config.yml").repository
     pins = [
         line
         for line in (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
         if line.strip() and not line.startswith(("#", "-e"))
     ]
-    return "\n".join([f"conv-course-helpers @ git+{repository}", *pins]) + "\n"
+    return "\n".join([CPU_TORCH, f"conv-course-helpers @ git+{repository}", *pins]) + "\n"
 
 
 def build(chapter: Chapter, out: Path = OUT, *, autograder: bool = True) -> dict[str, Path]:
@@ -341,7 +358,9 @@ def build(chapter: Chapter, out: Path = OUT, *, autograder: bool = True) -> dict
         for old in (role / "tests").glob("*.py"):
             old.unlink()
         for q in graded:
-            (role / "tests" / f"{q.label}.py").write_text(test_file(q, hidden=hidden), encoding="utf-8")
+            (role / "tests" / f"{q.label}.py").write_text(
+                test_file(q, hidden=hidden), encoding="utf-8"
+            )
 
     notebook = assignment_notebook(chapter, graded, student=True)
     student_nb = student / f"{chapter.name}.ipynb"
@@ -371,12 +390,18 @@ def build(chapter: Chapter, out: Path = OUT, *, autograder: bool = True) -> dict
         [
             str(Path(sys.executable).with_name("otter")),
             "generate",
-            "--tests-dir", "tests",
-            "--output-path", files["autograder"].name,
-            "--config", config.name,
-            "--requirements", "requirements.txt",
+            "--tests-dir",
+            "tests",
+            "--output-path",
+            files["autograder"].name,
+            "--config",
+            config.name,
+            "--requirements",
+            "requirements.txt",
             "--overwrite-requirements",
             "--no-environment",
+            "--python-version",
+            PYTHON,
         ],
         cwd=instructor,
         check=True,
@@ -396,7 +421,9 @@ def verify(chapter: Chapter, out: Path = OUT, *, limit: float = 300) -> tuple[st
         raise ValueError(f"{spec_path(chapter)}: no `wrong:` answer for {missing}")
     folder = Path(out) / chapter.name / "verify"
     (folder / "submissions").mkdir(parents=True, exist_ok=True)
-    solutions = nbformat.read(Path(out) / chapter.name / "instructor" / f"{chapter.name}-solutions.ipynb", 4)
+    solutions = nbformat.read(
+        Path(out) / chapter.name / "instructor" / f"{chapter.name}-solutions.ipynb", 4
+    )
     wrong = solutions
     for q in qs:
         wrong = with_cell_before_check(wrong, q.label, q.wrong)
@@ -415,7 +442,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--toc", type=Path, default=ROOT / "_toc.yml")
     parser.add_argument("--chapters", nargs="*", help="chapter names (default: all)")
     parser.add_argument(
-        "--verify", action="store_true",
+        "--verify",
+        action="store_true",
         help="also grade each chapter's solutions (full marks) and its `wrong:` answers (zero)",
     )
     args = parser.parse_args(argv)

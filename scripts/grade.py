@@ -109,8 +109,12 @@ def grade_one(submission: Path, autograder: Path, limit: float) -> dict:
     questions = {}
     for name, test_file in results.results.items():
         cases = [
-            {"name": r.test_case.name, "hidden": r.test_case.hidden, "passed": r.passed,
-             "message": "" if r.test_case.hidden else r.message.strip().splitlines()[-1]}
+            {
+                "name": r.test_case.name,
+                "hidden": r.test_case.hidden,
+                "passed": r.passed,
+                "message": "" if r.test_case.hidden else r.message.strip().splitlines()[-1],
+            }
             for r in test_file.test_case_results
         ]
         questions[name] = {"score": test_file.score, "possible": test_file.possible, "cases": cases}
@@ -142,8 +146,16 @@ def run_child(path: Path, autograder: Path, limit: float) -> tuple[dict | None, 
     with tempfile.TemporaryDirectory() as tmp:
         result = Path(tmp) / "result.json"
         command = [
-            sys.executable, __file__, "--one", str(path.resolve()), "--autograder",
-            str(autograder.resolve()), "--time-limit", str(limit), "--result", str(result),
+            sys.executable,
+            __file__,
+            "--one",
+            str(path.resolve()),
+            "--autograder",
+            str(autograder.resolve()),
+            "--time-limit",
+            str(limit),
+            "--result",
+            str(result),
         ]
         child = subprocess.Popen(
             command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
@@ -157,7 +169,15 @@ def run_child(path: Path, autograder: Path, limit: float) -> tuple[dict | None, 
         if child.returncode != 0 or not result.exists():
             last = stderr.decode(errors="replace").strip().splitlines()[-1:] or ["no output"]
             return None, f"grading failed: {last[0]}"
-        return json.loads(result.read_text()), "graded"
+        outcome = json.loads(result.read_text())
+        timed_out = [e for e in outcome["errors"] if e.startswith("TimeLimitExceeded")]
+        raised = len(outcome["errors"]) - len(timed_out)
+        status = "graded"
+        if raised:
+            status += f"; {raised} cell{'s' if raised > 1 else ''} raised an error"
+        if timed_out:
+            status += f"; stopped at the {limit:g} s time limit"
+        return outcome, status
 
 
 def feedback(name: str, points: dict, outcome: dict | None, status: str) -> str:
@@ -267,8 +287,12 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out or ROOT / "_build" / "grades" / args.submissions.resolve().name
     start = time.monotonic()
     scores = grade_folder(
-        args.submissions, out, chapter=args.chapter, assignments=args.assignments,
-        limit=args.time_limit, jobs=args.jobs,
+        args.submissions,
+        out,
+        chapter=args.chapter,
+        assignments=args.assignments,
+        limit=args.time_limit,
+        jobs=args.jobs,
     )
     print(f"Graded {args.submissions} in {time.monotonic() - start:.1f} s -> {scores}")
     return 0

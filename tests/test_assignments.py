@@ -24,9 +24,10 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
-import assignments  # noqa: E402
 import exercises  # noqa: E402
 import grade  # noqa: E402
+
+import assignments  # noqa: E402
 
 CHAPTER = "cross-correlation"
 TIME_LIMIT = 30  # seconds per notebook; the chapter's solutions run in about 10 s
@@ -60,7 +61,9 @@ def graded(tmp_path_factory):
     nbformat.write(raising, submissions / "raising.ipynb")
     expected["raising.ipynb"] = expected["correct.ipynb"] - first.points
     # loops forever before the third question's check: that one and later ones score zero
-    looping = assignments.with_cell_before_check(solutions, questions[2].label, "while True:\n    pass")
+    looping = assignments.with_cell_before_check(
+        solutions, questions[2].label, "while True:\n    pass"
+    )
     nbformat.write(looping, submissions / "loop.ipynb")
     expected["loop.ipynb"] = sum(q.points for q in questions[:2])
     (submissions / "notes.txt").write_text("my answers are in my head\n")
@@ -73,7 +76,14 @@ def graded(tmp_path_factory):
     )
     with open(scores, newline="", encoding="utf-8") as f:
         rows = {row["submission"]: row for row in csv.DictReader(f)}
-    return {"rows": rows, "expected": expected, "questions": questions, "out": out}
+    print(scores.read_text(encoding="utf-8"))
+    return {
+        "rows": rows,
+        "expected": expected,
+        "questions": questions,
+        "out": out,
+        "csv": scores.read_text(encoding="utf-8"),
+    }
 
 
 def test_scores_csv_has_one_row_per_submission_and_the_expected_totals(graded):
@@ -85,12 +95,20 @@ def test_scores_csv_has_one_row_per_submission_and_the_expected_totals(graded):
     assert 0 < expected["wrong-even.ipynb"] < expected["correct.ipynb"]
 
 
+def test_the_sample_table_on_the_instructors_page_is_what_grading_gives(graded):
+    # book/instructors.md shows assignments/sample-scores.csv; copy the new table there if the
+    # spec or the fixtures change on purpose.
+    assert (ROOT / "assignments" / "sample-scores.csv").read_text(encoding="utf-8") == graded["csv"]
+
+
 def test_each_question_has_a_column_and_a_wrong_answer_scores_zero_on_it(graded):
     rows = graded["rows"]
     for q in graded["questions"]:
         assert float(rows["correct.ipynb"][q.label]) == q.points
         assert float(rows["blank.ipynb"][q.label]) == 0
-        wrong_in = "wrong-odd.ipynb" if graded["questions"].index(q) % 2 == 0 else "wrong-even.ipynb"
+        wrong_in = (
+            "wrong-odd.ipynb" if graded["questions"].index(q) % 2 == 0 else "wrong-even.ipynb"
+        )
         assert float(rows[wrong_in][q.label]) == 0, (q.label, rows[wrong_in])
     manual = [c for c in rows["correct.ipynb"] if c.endswith("(manual)")]
     assert manual and all(rows["correct.ipynb"][c] == "" for c in manual)
@@ -119,11 +137,15 @@ def test_feedback_gives_hints_but_no_hidden_test(graded):
 def probes(name: str) -> list[tuple[str, str]]:
     """(kind, text) searched for in the student material of chapter ``name``."""
     found = [("marker", "Solution to Exercise")]
+    # a hidden test's lines, except those the chapter shows students anyway (the question's data)
+    shown = exercises.strip_solutions(chapter(name).path.read_text(encoding="utf-8"))
     for q in assignments.questions(chapter(name)):
         for test in q.tests:
             if test.hidden:
-                found += [("hidden test", line.strip()) for line in test.code.splitlines()
-                          if len(line.strip()) >= 20]
+                lines = (line.strip() for line in test.code.splitlines())
+                found += [
+                    ("hidden test", line) for line in lines if len(line) >= 20 and line not in shown
+                ]
     lines = exercises.book_solution_lines(exercises.book_chapters())[name]
     return found + [("solution", line) for line in lines]
 
