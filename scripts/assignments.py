@@ -44,6 +44,7 @@ from export_notebooks import _zip, chapter_notebook, course_info  # noqa: E402
 SPECS = ROOT / "assignments"
 OUT = ROOT / "_build" / "assignments"
 CHECK_TAG = "assignment-check"
+MANUAL_TAG = "assignment-answer"
 METADATA_KEY = "conv_course_assignment"  # notebook metadata: {"chapter": name}
 CPU_TORCH = "--extra-index-url https://download.pytorch.org/whl/cpu"
 PYTHON = "3.11"  # the grading image's Python, as on Binder and in CI
@@ -255,30 +256,42 @@ def _code_cell(source: str, tag: str) -> str:
     return f"```{{code-cell}} ipython3\n:tags: [{tag}]\n\n{source}\n```\n"
 
 
-def graded_text(chapter: Chapter, graded: list[Question]) -> str:
-    """The chapter's MyST text with otter's set-up cell and a ``grader.check`` after each
-    autograded exercise (after its solution, which the student edition then removes)."""
+def graded_text(chapter: Chapter, qs: list[Question]) -> str:
+    """The chapter's MyST text with otter's set-up cell, a ``grader.check`` after each autograded
+    exercise and an answer cell after each one graded by hand (after the worked solution, which
+    the student edition then removes)."""
     text = chapter.path.read_text(encoding="utf-8")
     lines = text.splitlines(keepends=True)
-    ends = {}
-    for question in graded:
-        solution = next((s for s in chapter.solutions if s.target == question.label), None)
+    after = {}
+    for q in qs:
+        solution = next((s for s in chapter.solutions if s.target == q.label), None)
         if solution is None:
-            raise ValueError(f"{question.label}: an autograded exercise needs a worked solution")
-        ends[solution.end] = question.label
-    for end in sorted(ends, reverse=True):
-        lines.insert(end, "\n" + _code_cell(f'grader.check("{ends[end]}")', CHECK_TAG))
+            raise ValueError(f"{q.label}: an exercise in an assignment needs a worked solution")
+        if q.manual:
+            after[solution.end] = (
+                f'+++ {{"tags": ["{MANUAL_TAG}"]}}\n\n**Your answer to Exercise {q.number}** '
+                f"(graded by hand, {_points(q.points)}): _type it here, replacing this text._"
+                "\n\n+++\n"
+            )
+        else:
+            after[solution.end] = _code_cell(f'grader.check("{q.label}")', CHECK_TAG)
+    for end in sorted(after, reverse=True):
+        lines.insert(end, "\n" + after[end])
     first_code = next(b for b in directives(text) if b.name == "code-cell")
     setup = 'import otter\n\ngrader = otter.Notebook(tests_dir="tests")'
     lines.insert(first_code.start, _code_cell(setup, CHECK_TAG) + "\n")
     return "".join(lines)
 
 
-def assignment_notebook(chapter: Chapter, graded: list[Question], *, student: bool):
+def _points(points: float) -> str:
+    return f"{points:g} point" + ("" if points == 1 else "s")
+
+
+def assignment_notebook(chapter: Chapter, qs: list[Question], *, student: bool):
     """The student (no solutions) or solutions notebook of the chapter's assignment."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / chapter.path.name
-        path.write_text(graded_text(chapter, graded), encoding="utf-8")
+        path.write_text(graded_text(chapter, qs), encoding="utf-8")
         notebook = chapter_notebook(
             path, course_info(ROOT / "_toc.yml", ROOT / "_config.yml"), student=student
         )
@@ -306,20 +319,20 @@ def rubric(chapter: Chapter, qs: list[Question]) -> str:
     lines = [
         f"# {chapter.title}: points and rubric",
         "",
-        f"Autograded: {auto:g} points. Graded by hand: {manual:g} points.",
+        f"Autograded: {_points(auto)}. Graded by hand: {_points(manual)}.",
         "",
     ]
     for q in qs:
         how = "graded by hand" if q.manual else "autograded"
         lines += [
-            f"## Exercise {q.number}: {q.title} (`{q.label}`, {q.points:g} points, {how})",
+            f"## Exercise {q.number}: {q.title} (`{q.label}`, {_points(q.points)}, {how})",
             "",
         ]
         if q.manual:
             lines += [
-                f"Full marks ({q.points:g}) for an answer that reaches the worked solution's "
-                "conclusions with a reason; half for the right conclusion without a reason or a "
-                "reason with one slip; none otherwise. The worked solution:",
+                f"Full marks ({_points(q.points)}) for an answer that reaches the worked "
+                "solution's conclusions with a reason; half for the right conclusion without a "
+                "reason or a reason with one slip; none otherwise. The worked solution:",
                 "",
                 *(f"> {line}".rstrip() for line in q.rubric.splitlines()),
                 "",
@@ -327,7 +340,7 @@ def rubric(chapter: Chapter, qs: list[Question]) -> str:
         else:
             for test in q.tests:
                 kind = "hidden" if test.hidden else "public self-check"
-                lines.append(f"- {test.name} ({kind}, {test.points:g} points)")
+                lines.append(f"- {test.name} ({kind}, {_points(test.points)})")
             lines.append("")
     return "\n".join(lines)
 
@@ -362,11 +375,11 @@ def build(chapter: Chapter, out: Path = OUT, *, autograder: bool = True) -> dict
                 test_file(q, hidden=hidden), encoding="utf-8"
             )
 
-    notebook = assignment_notebook(chapter, graded, student=True)
+    notebook = assignment_notebook(chapter, qs, student=True)
     student_nb = student / f"{chapter.name}.ipynb"
     nbformat.write(notebook, student_nb)
     solutions = instructor / f"{chapter.name}-solutions.ipynb"
-    nbformat.write(assignment_notebook(chapter, graded, student=False), solutions)
+    nbformat.write(assignment_notebook(chapter, qs, student=False), solutions)
     (instructor / "rubric.md").write_text(rubric(chapter, qs), encoding="utf-8")
     points = {q.label: {"points": q.points, "manual": q.manual, "title": q.title} for q in qs}
     (instructor / "points.json").write_text(json.dumps(points, indent=1) + "\n", encoding="utf-8")

@@ -252,7 +252,7 @@ def grade_folder(
     columns = [f"{label} (manual)" if p["manual"] else label for label, p in points.items()]
     possible = sum(p["points"] for p in points.values() if not p["manual"])
     with open(out / "scores.csv", "w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
+        writer = csv.writer(f, lineterminator="\n")
         writer.writerow(["submission", *columns, "total", "possible", "status"])
         for path, (outcome, status) in outcomes.items():
             got = outcome["questions"] if outcome else {}
