@@ -22,11 +22,13 @@ from __future__ import annotations
 import argparse
 import ast
 import builtins
+import functools
 import json
 import subprocess
 import sys
 import tempfile
 import textwrap
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,7 +41,7 @@ if str(SCRIPTS) not in sys.path:
     sys.path.insert(0, str(SCRIPTS))
 
 from exercises import Chapter, book_chapters, directives  # noqa: E402
-from export_notebooks import _zip, chapter_notebook, course_info  # noqa: E402
+from export_notebooks import Course, chapter_notebook, course_info  # noqa: E402
 
 SPECS = ROOT / "assignments"
 OUT = ROOT / "_build" / "assignments"
@@ -120,6 +122,12 @@ class Question:
     rubric: str  # manual questions: the worked solution's prose
 
 
+@functools.cache
+def course() -> Course:
+    """The book's title, repository and reference texts (read once: it parses every chapter)."""
+    return course_info(ROOT / "_toc.yml", ROOT / "_config.yml")
+
+
 # --------------------------------------------------------------------------------------------
 # The spec
 
@@ -197,6 +205,8 @@ def questions(chapter: Chapter) -> list[Question]:
                 )
                 for i, test in enumerate(entry["tests"], start=1)
             ]
+            if not public:  # no self-check: at least say whether the answer is there yet
+                public = [answered_test([n for t in hidden for n in free_names(t.code)])]
             tests = (*public, *hidden)
             points = sum(t.points for t in hidden)
         found.append(
@@ -228,6 +238,20 @@ def free_names(code: str) -> list[str]:
         n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
     ]
     return list(dict.fromkeys(n for n in loaded if n not in PROVIDED and n not in stored))
+
+
+def answered_test(names: list[str]) -> Test:
+    """A public test for an exercise without a self-check: its answer variables are set."""
+    names = list(dict.fromkeys(n for n in names if n != "env"))
+    code = (
+        f"for name in {names!r}:\n"
+        "    assert env.get(name, ...) is not ..., (\n"
+        '        f"{name} is not set yet: write your answer, then run its cell again"\n'
+        "    )"
+    )
+    return Test(
+        "answer given (its values are checked when your notebook is graded)", code, 0, False
+    )
 
 
 def test_file(question: Question, *, hidden: bool) -> str:
@@ -292,9 +316,7 @@ def assignment_notebook(chapter: Chapter, qs: list[Question], *, student: bool):
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / chapter.path.name
         path.write_text(graded_text(chapter, qs), encoding="utf-8")
-        notebook = chapter_notebook(
-            path, course_info(ROOT / "_toc.yml", ROOT / "_config.yml"), student=student
-        )
+        notebook = chapter_notebook(path, course(), student=student)
     notebook.metadata[METADATA_KEY] = {"chapter": chapter.name}
     return notebook
 
@@ -348,7 +370,7 @@ def rubric(chapter: Chapter, qs: list[Question]) -> str:
 def _requirements() -> str:
     """The grading image's pins: requirements.txt with the course package from its repository,
     and PyTorch's CPU wheels (the default torch wheel pulls gigabytes of CUDA libraries)."""
-    repository = course_info(ROOT / "_toc.yml", ROOT / "_config.yml").repository
+    repository = course().repository
     pins = [
         line
         for line in (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
@@ -384,14 +406,9 @@ def build(chapter: Chapter, out: Path = OUT, *, autograder: bool = True) -> dict
     points = {q.label: {"points": q.points, "manual": q.manual, "title": q.title} for q in qs}
     (instructor / "points.json").write_text(json.dumps(points, indent=1) + "\n", encoding="utf-8")
 
-    _zip(
-        folder / f"{chapter.name}-student.zip",
-        {
-            f"{chapter.name}/{p.relative_to(student)}": p.read_bytes()
-            for p in sorted(student.rglob("*"))
-            if p.is_file()
-        },
-    )
+    with zipfile.ZipFile(folder / f"{chapter.name}-student.zip", "w", zipfile.ZIP_DEFLATED) as z:
+        for path in sorted(p for p in student.rglob("*") if p.is_file()):
+            z.write(path, f"{chapter.name}/{path.relative_to(student)}")
     files = {"student": student_nb, "solutions": solutions}
     if not autograder:
         return files

@@ -15,6 +15,7 @@ is first shown to find its text in the instructor's material, so no probe passes
 from __future__ import annotations
 
 import csv
+import functools
 import sys
 from pathlib import Path
 
@@ -33,8 +34,16 @@ CHAPTER = "cross-correlation"
 TIME_LIMIT = 30  # seconds per notebook; the chapter's solutions run in about 10 s
 
 
+CHAPTERS = {c.name: c for c in exercises.book_chapters()}
+
+
 def chapter(name: str) -> exercises.Chapter:
-    return next(c for c in exercises.book_chapters() if c.name == name)
+    return CHAPTERS[name]
+
+
+@functools.cache
+def solution_lines() -> dict[str, list[str]]:
+    return exercises.book_solution_lines(list(CHAPTERS.values()))
 
 
 @pytest.fixture(scope="module")
@@ -146,7 +155,7 @@ def probes(name: str) -> list[tuple[str, str]]:
                 found += [
                     ("hidden test", line) for line in lines if len(line) >= 20 and line not in shown
                 ]
-    lines = exercises.book_solution_lines(exercises.book_chapters())[name]
+    lines = solution_lines()[name]
     return found + [("solution", line) for line in lines]
 
 
@@ -161,12 +170,12 @@ def material(folder: Path) -> str:
 @pytest.fixture(scope="module")
 def built_all(tmp_path_factory):
     out = tmp_path_factory.mktemp("all")
-    for c in exercises.book_chapters():
+    for c in CHAPTERS.values():
         assignments.build(c, out, autograder=False)
     return out
 
 
-@pytest.mark.parametrize("name", [c.name for c in exercises.book_chapters()])
+@pytest.mark.parametrize("name", list(CHAPTERS))
 def test_student_notebook_leaks_no_hidden_test_and_no_solution(built_all, name):
     student = material(built_all / name / "student")
     instructor = material(built_all / name / "instructor")
