@@ -9,12 +9,16 @@ is graded; the expected values are computed there from ``helpers``/torch, never 
 ``manual: POINTS`` for a written answer. An exercise missing from the spec is an error. It writes
 
 - ``<chapter>/student/``: ``<chapter>.ipynb`` (the student notebook of ``make notebooks`` plus a
-  ``grader.check(...)`` cell after each autograded exercise) and ``tests/`` with the *public*
-  tests only: the chapter's self-checks, which give hints. ``<chapter>-student.zip`` holds both.
+  ``grader.check(...)`` cell after each autograded exercise and an answer cell after each one
+  graded by hand) and ``tests/`` with the *public* tests only: the chapter's self-checks, which
+  give hints (or, without one, whether the answer is set). ``<chapter>-student.zip`` holds both.
 - ``<chapter>/instructor/``: ``<chapter>-autograder.zip`` (``otter generate``: public and hidden
   tests with their points; grade locally with ``make grade``, or upload to Gradescope),
   ``<chapter>-solutions.ipynb`` (worked solutions, graded full marks), ``tests/`` (all tests) and
   ``rubric.md`` (points per question; the manually graded ones with the worked solution).
+
+``--verify`` then grades each chapter's solutions (every point) and the solutions with the spec's
+``wrong:`` answers put in (no point), to show that the hidden tests accept and reject.
 """
 
 from __future__ import annotations

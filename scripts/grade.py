@@ -36,8 +36,12 @@ import nbformat
 
 SCRIPTS = Path(__file__).resolve().parent
 ROOT = SCRIPTS.parent
+if str(SCRIPTS) not in sys.path:
+    sys.path.insert(0, str(SCRIPTS))
+
+from assignments import METADATA_KEY  # noqa: E402  the notebook metadata naming the chapter
+
 GRACE = 60  # seconds a child may run past the time limit (kernel start, otter's own cells)
-METADATA_KEY = "conv_course_assignment"  # as scripts/assignments.py writes it
 
 # Run first in the submission's kernel. A cell still running when the notebook's time is up is
 # stopped (an exception students' `except Exception` does not catch); after that, every cell is
