@@ -97,3 +97,69 @@ def test_notation_is_stated_once_and_the_glossary_reads_it():
     stated = [p.stem for p in PAGES if re.search(r"^## Notation\b", p.read_text(), re.M)]
     assert stated == ["glossary", "intro"]  # the glossary's section is read from the intro
     assert "notation_rows" in (ROOT / "book" / "glossary.md").read_text()
+
+
+# --- reading time: the long chapters mark optional sections and state the core path's time ------
+
+WORDS_PER_MINUTE = 120  # a careful pace for text with formulas
+MINUTES_PER_CODE_CELL = 1  # to run a visible code cell and read its output
+OPTIONAL = re.compile(r"^(#{2,3}) .*\(optional, (\d+) min\)\s*$")
+CORE_CLAIM = re.compile(r"\*\*Estimated time\.\*\* (\d+) minutes for the core sections")
+
+
+def reading_minutes(text):
+    """Minutes to read ``text``: its words outside code cells at WORDS_PER_MINUTE, plus
+    MINUTES_PER_CODE_CELL for each code cell whose code is shown."""
+    cells = CODE_CELL.findall(text)
+    shown = [c for c in cells if "remove-cell" not in c and "remove-input" not in c]
+    words = len(CODE_CELL.sub(" ", text).split())
+    return words / WORDS_PER_MINUTE + MINUTES_PER_CODE_CELL * len(shown)
+
+
+def chapter_parts(page):
+    """(core text, [(heading, stated minutes, text)] of the optional sections) of the chapter's
+    body: after the front matter, before the exercises."""
+    text = page.read_text(encoding="utf-8")
+    body = text.split("\n---\n", 1)[1]
+    body = re.split(r"^## Exercises\s*$|^```\{exercise\}", body, maxsplit=1, flags=re.M)[0]
+    lines = body.splitlines(keepends=True)
+    prose, fence = [], None  # prose[i]: line i is outside code fences ("# comment" is no heading)
+    for line in lines:
+        opener = re.match(r"^(`{3,}|:{3,})", line)
+        if fence is None and opener:
+            fence = opener.group(1)
+            prose.append(False)
+        elif fence is not None:
+            fence = None if line.strip() == fence else fence
+            prose.append(False)
+        else:
+            prose.append(True)
+    core, optional, i = [], [], 0
+    while i < len(lines):
+        m = OPTIONAL.match(lines[i]) if prose[i] else None
+        if not m:
+            core.append(lines[i])
+            i += 1
+            continue
+        level, j = len(m.group(1)), i + 1
+        while j < len(lines) and not (prose[j] and re.match(rf"^#{{1,{level}}} ", lines[j])):
+            j += 1
+        optional.append((lines[i].strip(), int(m.group(2)), "".join(lines[i:j])))
+        i = j
+    return "".join(core), optional
+
+
+LONG_CHAPTERS = ["fast-convolution", "conv-arithmetic"]
+
+
+@pytest.mark.parametrize("name", LONG_CHAPTERS)
+def test_long_chapters_have_a_core_path_of_at_most_45_minutes(name):
+    page = ROOT / "book" / f"{name}.md"
+    core, optional = chapter_parts(page)
+    assert optional, f"{name}: no section is marked '(optional, N min)'"
+    for heading, stated, text in optional:
+        assert abs(stated - reading_minutes(text)) <= 1, (heading, reading_minutes(text))
+    claim = CORE_CLAIM.search(page.read_text(encoding="utf-8"))
+    assert claim, f"{name}: state '**Estimated time.** N minutes for the core sections'"
+    assert int(claim.group(1)) <= 45
+    assert abs(int(claim.group(1)) - reading_minutes(core)) <= 3, reading_minutes(core)
