@@ -163,3 +163,42 @@ def test_long_chapters_have_a_core_path_of_at_most_45_minutes(name):
     assert claim, f"{name}: state '**Estimated time.** N minutes for the core sections'"
     assert int(claim.group(1)) <= 45
     assert abs(int(claim.group(1)) - reading_minutes(core)) <= 3, reading_minutes(core)
+
+
+# --- errors of fact once in the prose (issue 20); the numbers behind them are asserted in the
+# chapters themselves (73_728 in channels, the 1/c_o and 1/k^2 shares in one-by-one, the glued
+# verdict in fast-convolution) ---------------------------------------------------------------
+
+WRONG_PROSE = [
+    ("one-by-one", r"depthwise part's cost never goes away", "the pointwise share 1/k^2 stays"),
+    ("channels", r"a stage ends with a layer that doubles", "the stride-2 layer begins a stage"),
+    ("channels", r"73\{?,\}?856", "ResNet's convolutions have no bias: 73,728"),
+    (
+        "conv-arithmetic",
+        r"\(DCGAN's generator\)",
+        "k=4 is the DCGAN code's choice; the paper used 5x5",
+    ),
+    ("pooling", r"cells that won a max pool learn", "input cells are not parameters"),
+    (
+        "fast-convolution",
+        r"expect close to \$p\$ times the speed, as long",
+        "follow the measurement",
+    ),
+]
+
+
+@pytest.mark.parametrize("name, pattern, fix", WRONG_PROSE, ids=[w[1][:30] for w in WRONG_PROSE])
+def test_an_error_of_fact_stays_fixed(name, pattern, fix):
+    assert not re.search(pattern, (ROOT / "book" / f"{name}.md").read_text(encoding="utf-8")), fix
+
+
+def test_dcgan_and_resnet_are_stated_right():
+    arithmetic = (ROOT / "book" / "conv-arithmetic.md").read_text(encoding="utf-8")
+    assert re.search(
+        r"DCGAN code \(the DCGAN paper itself used \$5\\times 5\$ kernels\)", arithmetic
+    )
+    channels = (ROOT / "book" / "channels.md").read_text(encoding="utf-8")
+    assert "each stage after the first *begins* with a" in channels
+    assert "padding=1, bias=False)` on a $64\\times 56\\times 56$" in channels
+    fast = (ROOT / "book" / "fast-convolution.md").read_text(encoding="utf-8")
+    assert "{glue:text}`threads_verdict`" in fast
