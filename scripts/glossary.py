@@ -85,7 +85,7 @@ def glossary_markdown(entries):
 
 
 def notation_rows(page):
-    """The rows (symbol, meaning, in PyTorch) of the "## Notation" table of ``page`` (the intro),
+    """The rows (symbol, meaning) of the "## Notation" table of ``page`` (the intro),
     the one place the course's notation is written down; [] when the page has none."""
     text = page.read_text(encoding="utf-8")
     section = re.search(r"^## Notation[^\n]*\n(.*?)(?=^#{1,2} |\Z)", text, re.M | re.S)
@@ -98,14 +98,13 @@ def notation_rows(page):
         cells = table_cells(line)
         if set("".join(cells)) <= set("-: ") or cells[0].lower() == "symbol":
             continue
-        rows.append(tuple((cells + ["", ""])[:3]))
+        rows.append(tuple((cells + [""])[:2]))
     return rows
 
 
 def notation_markdown(rows):
     """The notation as a MyST definition list (it wraps at phone width, unlike a table)."""
     blocks = []
-    for symbol, meaning, code in rows:
-        extra = f" In PyTorch: {code}." if code else ""
-        blocks.append(f"{symbol}\n: {meaning[0].upper()}{meaning[1:]}.{extra}")
+    for symbol, meaning in rows:
+        blocks.append(f"{symbol}\n: {meaning[0].upper()}{meaning[1:]}.")
     return "\n\n".join(blocks)

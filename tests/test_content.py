@@ -83,7 +83,7 @@ def test_notation_is_stated_once_and_the_glossary_reads_it():
 
     intro = ROOT / "book" / "intro.md"
     rows = glossary.notation_rows(intro)
-    symbols = " ".join(symbol for symbol, _, _ in rows)
+    symbols = " ".join(symbol for symbol, _ in rows)
     for symbol in (
         "$K$",
         "$m_h \\times m_w$",
