@@ -104,7 +104,10 @@ def test_notation_is_stated_once_and_the_glossary_reads_it():
 WORDS_PER_MINUTE = 120  # a careful pace for text with formulas
 MINUTES_PER_CODE_CELL = 1  # to run a visible code cell and read its output
 OPTIONAL = re.compile(r"^(#{2,3}) .*\(optional, (\d+) min\)\s*$")
-CORE_CLAIM = re.compile(r"\*\*Estimated time\.\*\* (\d+) minutes for the core sections")
+CORE_CLAIM = re.compile(
+    r"\*\*Estimated time\.\*\* (\d+) minutes for the core sections, plus (\d+) for the (\w+) marked"
+)
+NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 
 
 def reading_minutes(text):
@@ -162,6 +165,8 @@ def test_long_chapters_have_a_core_path_of_at_most_45_minutes(name):
     claim = CORE_CLAIM.search(page.read_text(encoding="utf-8"))
     assert claim, f"{name}: state '**Estimated time.** N minutes for the core sections'"
     assert int(claim.group(1)) <= 45
+    assert int(claim.group(2)) == sum(stated for _, stated, _ in optional)
+    assert NUMBERS[claim.group(3)] == len(optional)
     assert abs(int(claim.group(1)) - reading_minutes(core)) <= 3, reading_minutes(core)
 
 
