@@ -65,7 +65,7 @@ def test_every_kind_of_sequence_reads_the_same(answer):
         object(),
     ],
 )
-def test_sets_text_booleans_and_fractions_are_not_read(answer):
+def test_sets_text_booleans_and_non_whole_numbers_are_not_read(answer):
     assert A.as_ints(answer) is None
 
 
