@@ -8,10 +8,12 @@ autograder zip (``make assignments``) with ``otter.api.grade_submission`` (no Do
 notebook runs top to bottom, every ``grader.check`` runs the question's public and hidden tests,
 whose expected values are computed there and then. The submission never sees them before.
 
-A time limit applies per notebook: a cell still running when the notebook's time is up is
+A time limit applies per notebook: ``--time-limit`` seconds of processor time (so that a busy
+machine does not fail a correct notebook), and ``CLOCK_FACTOR`` times that on the clock (for code
+that waits rather than computes). A cell still running when the notebook's time is up is
 stopped, and so is every cell after it, so the questions it prevents score zero and the ones
-before it keep their points; a child that outlives the limit by ``GRACE`` seconds is killed (all
-zero). A cell that raises costs only the questions that need it. A file that is not a notebook,
+before it keep their points; a child that outlives the clock limit by ``GRACE`` seconds is killed
+(all zero). A cell that raises costs only the questions that need it. A file that is not a notebook,
 or a notebook without code, scores zero with a note, and grading goes on.
 
 Writes ``scores.csv`` (one row per submission, one column per question, ``total``, ``possible``,
@@ -41,12 +43,15 @@ if str(SCRIPTS) not in sys.path:
 
 from assignments import METADATA_KEY  # noqa: E402  the notebook metadata naming the chapter
 
-GRACE = 60  # seconds a child may run past the time limit (kernel start, otter's own cells)
+GRACE = 60  # seconds a child may run past the clock limit (kernel start, otter's own cells)
+CLOCK_FACTOR = 10  # the clock limit, in multiples of the processor-time limit
 
-# Run first in the submission's kernel. A cell still running when the notebook's time is up is
-# stopped (an exception students' `except Exception` does not catch); after that, every cell is
-# replaced by a `raise`, and otter's last cell, which collects the results, no longer runs the
-# checks that never ran: the questions the time limit prevented get no result, so zero.
+# Run first in the submission's kernel. The notebook may use `cpu` seconds of processor time (a
+# busy machine slows it down but does not use it up) and `clock` seconds on the clock (for code
+# that waits). A cell still running when either is used up is stopped (an exception students'
+# `except Exception` does not catch); after that, every cell is replaced by a `raise`, and otter's
+# last cell, which collects the results, no longer runs the checks that never ran: the questions
+# the time limit prevented get no result, so zero.
 WATCHDOG = """\
 import re as _grading_re
 import signal as _grading_signal
@@ -57,27 +62,40 @@ class TimeLimitExceeded(BaseException):
     pass
 
 
-_grading_deadline = _grading_time.monotonic() + {limit}
-_grading_message = "the notebook ran out of its {limit:g} s time limit"
+_grading_cpu = _grading_time.process_time() + {cpu}
+_grading_clock = _grading_time.monotonic() + {clock}
+_grading_message = "the notebook used up its time limit ({cpu:g} s of processor time, {clock:g} s)"
 _grading_collect = "from otter.execute import Checker"
 
 
+def _grading_left():
+    cpu = _grading_cpu - _grading_time.process_time()
+    return cpu, _grading_clock - _grading_time.monotonic()
+
+
 def _grading_arm(info):
-    left = _grading_deadline - _grading_time.monotonic()
-    if left > 0 and _grading_collect not in (info.raw_cell or ""):
-        _grading_signal.setitimer(_grading_signal.ITIMER_REAL, left)
+    cpu, clock = _grading_left()
+    collecting = _grading_collect in (info.raw_cell or "")
+    if not _grading_expired and min(cpu, clock) > 0 and not collecting:
+        _grading_signal.setitimer(_grading_signal.ITIMER_PROF, cpu)
+        _grading_signal.setitimer(_grading_signal.ITIMER_REAL, clock)
 
 
 def _grading_disarm(result):
+    _grading_signal.setitimer(_grading_signal.ITIMER_PROF, 0)
     _grading_signal.setitimer(_grading_signal.ITIMER_REAL, 0)
 
 
+_grading_expired = []  # the timers' own count runs a little ahead of process_time()
+
+
 def _grading_stop(signum, frame):
+    _grading_expired.append(signum)
     raise TimeLimitExceeded(_grading_message)
 
 
-def _grading_after_deadline(lines):
-    if _grading_time.monotonic() < _grading_deadline:
+def _grading_after_limit(lines):
+    if not _grading_expired and min(_grading_left()) > 0:
         return lines
     source = "".join(lines)
     if _grading_collect in source:
@@ -86,10 +104,11 @@ def _grading_after_deadline(lines):
     return [f"raise TimeLimitExceeded({{_grading_message!r}})\\n"]
 
 
+_grading_signal.signal(_grading_signal.SIGPROF, _grading_stop)
 _grading_signal.signal(_grading_signal.SIGALRM, _grading_stop)
 get_ipython().events.register("pre_run_cell", _grading_arm)
 get_ipython().events.register("post_run_cell", _grading_disarm)
-get_ipython().input_transformers_post.append(_grading_after_deadline)
+get_ipython().input_transformers_post.append(_grading_after_limit)
 """
 
 
@@ -102,7 +121,8 @@ def grade_one(submission: Path, autograder: Path, limit: float) -> dict:
     from otter.api import grade_submission
 
     notebook = nbformat.read(submission, as_version=4)
-    notebook.cells.insert(0, nbformat.v4.new_code_cell(WATCHDOG.format(limit=limit)))
+    watchdog = WATCHDOG.format(cpu=limit, clock=CLOCK_FACTOR * limit)
+    notebook.cells.insert(0, nbformat.v4.new_code_cell(watchdog))
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "submission.ipynb"
         nbformat.write(notebook, copy)
@@ -167,11 +187,15 @@ def run_child(path: Path, autograder: Path, limit: float) -> tuple[dict | None, 
             command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
         )
         try:
-            _, stderr = child.communicate(timeout=limit + GRACE)
+            _, stderr = child.communicate(timeout=CLOCK_FACTOR * limit + GRACE)
         except subprocess.TimeoutExpired:
             os.killpg(child.pid, signal.SIGKILL)  # the child and its kernel
             child.communicate()
-            return None, f"killed after {limit + GRACE:g} s (time limit {limit:g} s): all zero"
+            seconds = CLOCK_FACTOR * limit + GRACE
+            return (
+                None,
+                f"killed after {seconds:g} s on the clock (time limit {limit:g} s): all zero",
+            )
         if child.returncode != 0 or not result.exists():
             last = stderr.decode(errors="replace").strip().splitlines()[-1:] or ["no output"]
             return None, f"grading failed: {last[0]}"
@@ -182,7 +206,7 @@ def run_child(path: Path, autograder: Path, limit: float) -> tuple[dict | None, 
         if raised:
             status += f"; {raised} cell{'s' if raised > 1 else ''} raised an error"
         if timed_out:
-            status += f"; stopped at the {limit:g} s time limit"
+            status += f"; stopped at the time limit ({limit:g} s of processor time)"
         return outcome, status
 
 
@@ -278,7 +302,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chapter", help="the assignment (default: read from the notebooks)")
     parser.add_argument("--assignments", type=Path, default=ROOT / "_build" / "assignments")
     parser.add_argument("--out", type=Path, help="default: _build/grades/<submissions folder>")
-    parser.add_argument("--time-limit", type=float, default=60, help="seconds per notebook")
+    parser.add_argument(
+        "--time-limit",
+        type=float,
+        default=60,
+        help=f"seconds of processor time per notebook ({CLOCK_FACTOR}x that on the clock)",
+    )
     parser.add_argument("--jobs", type=int, default=2, help="notebooks graded at once")
     parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--autograder", type=Path, help=argparse.SUPPRESS)
