@@ -16,12 +16,12 @@ __all__ = ["glue", "format_value"]
 
 
 def format_value(value) -> str:
-    """``value`` as a short, readable number: ``12.3``, ``0.0421``, ``5,208``; others as ``str``."""
+    """``value`` as a short, readable number: ``12.34``, ``0.04213``, ``5,208``; others as ``str``."""
     if isinstance(value, bool) or not isinstance(value, Real):
         return str(value)
     if isinstance(value, Integral) or abs(value) >= 1000:
         return f"{value:,.0f}"
-    return f"{value:.3g}"
+    return f"{value:.4g}"
 
 
 def glue(name: str, value, display: bool = True):

@@ -1,0 +1,188 @@
+"""The course package as a learner installs it: the wheel, in a clean environment, runs every
+exported notebook.
+
+- The wheel is built from a copy of ``helpers/``, ``pyproject.toml`` and ``README.md`` (no stale
+  ``build/`` folder, nothing written into the checkout) and holds every file of ``helpers/``:
+  subpackages (``helpers.checks``), folders without ``__init__.py`` and the players' js/css.
+- A clean virtual environment, outside any path of this checkout that Python could import from,
+  gets only what the wheel needs to run the notebooks (numpy, torch, matplotlib, ipywidgets at the
+  pins of ``requirements.txt``) and ipykernel/nbclient to run them; no jupytext, myst-nb, Sphinx.
+  It is kept in ``_build/wheel-env/<hash of those pins>`` and reused while the pins stay the same;
+  the wheel itself is reinstalled on every run.
+- Every student and instructor notebook that ``scripts/export_notebooks.py`` writes runs there,
+  two at a time, with the kernels' working directory in a temporary folder, so ``import helpers``
+  can only find the wheel. 0 errors (cells tagged ``raises-exception`` aside), every code cell run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import export_notebooks  # noqa: E402
+
+RUNNER = Path(__file__).with_name("run_notebooks.py")
+# What the notebooks need at run time (the wheel's dependencies), and what runs them.
+RUNTIME = ["numpy", "torch", "matplotlib", "ipywidgets"]
+RUNNER_NEEDS = ["ipykernel", "nbclient", "nbformat"]
+BUILD_TOOLS = ["jupytext", "myst_nb", "myst_parser", "sphinx", "jupyter_book", "nbval", "pytest"]
+ENVS = ROOT / "_build" / "wheel-env"
+
+
+def helpers_files() -> list[str]:
+    """Every file of ``helpers/`` as the wheel names it (``helpers/checks/speed.py``)."""
+    return sorted(
+        path.relative_to(ROOT).as_posix()
+        for path in (ROOT / "helpers").rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
+    )
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    source = tmp_path_factory.mktemp("wheel-source")
+    shutil.copytree(
+        ROOT / "helpers", source / "helpers", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation"]
+        + ["--wheel-dir", str(out), str(source)],
+        check=True,
+        capture_output=True,
+    )
+    (found,) = out.glob("conv_course_helpers-*.whl")
+    return found
+
+
+def test_the_wheel_holds_every_file_of_helpers(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    files = helpers_files()
+    assert "helpers/checks/__init__.py" in files and "helpers/player.js" in files
+    missing = [name for name in files if name not in names]
+    assert not missing, f"not in {wheel.name}: {missing}"
+    extra = [n for n in names if n.startswith("helpers/") and n not in files]
+    assert not extra, f"in the wheel but not in helpers/: {extra}"
+    version = export_notebooks.package_version()
+    assert wheel.name.startswith(f"conv_course_helpers-{version}-")
+
+
+def pins(names: list[str]) -> list[str]:
+    """``name==version`` from requirements.txt (the one pin list) for each name."""
+    found = {}
+    for line in (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines():
+        match = re.match(r"^([A-Za-z0-9_.-]+)==(\S+)", line.strip())
+        if match:
+            found[match[1].lower().replace("_", "-")] = match[0]
+    return [found[name.lower().replace("_", "-")] for name in names]
+
+
+def constraints() -> str:
+    """requirements.txt without the editable install: pins for whatever pip pulls in."""
+    lines = (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    return "\n".join(line for line in lines if re.match(r"^[A-Za-z0-9_.-]+==", line)) + "\n"
+
+
+def environment() -> Path:
+    """A virtual environment with the runtime and runner pins, made once per set of pins."""
+    wanted = pins(RUNTIME + RUNNER_NEEDS)
+    key = hashlib.sha256("\n".join([sys.version, *wanted, constraints()]).encode()).hexdigest()[:16]
+    env = ENVS / key
+    python = env / "bin" / "python"
+    if python.exists() and (env / ".complete").exists():
+        return env
+    partial = ENVS / f"{key}.{os.getpid()}"
+    shutil.rmtree(partial, ignore_errors=True)
+    base = getattr(sys, "_base_executable", None) or shutil.which("python3")
+    subprocess.run([base, "-m", "venv", str(partial)], check=True)
+    (partial / "constraints.txt").write_text(constraints(), encoding="utf-8")
+    subprocess.run(
+        [str(partial / "bin" / "python"), "-m", "pip", "install", "--quiet", *wanted]
+        + ["-c", str(partial / "constraints.txt")],
+        check=True,
+        capture_output=True,
+        timeout=1200,
+    )
+    (partial / ".complete").touch()
+    shutil.rmtree(env, ignore_errors=True)
+    partial.rename(env)  # a venv's scripts hold its path: the interpreter is called directly
+    return env
+
+
+@pytest.fixture(scope="module")
+def clean_env(wheel) -> Path:
+    env = environment()
+    python = env / "bin" / "python"
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--force-reinstall"]
+        + [str(wheel)],
+        check=True,
+        capture_output=True,
+    )
+    check = subprocess.run([str(python), "-m", "pip", "check"], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout  # the wheel's dependencies are all there
+    return python
+
+
+def test_the_clean_environment_has_the_wheel_and_no_build_tool(clean_env, tmp_path):
+    probe = (
+        "import importlib.util as u, json, helpers, helpers.checks;"
+        f"print(json.dumps([helpers.__file__, [m for m in {BUILD_TOOLS!r} if u.find_spec(m)]]))"
+    )
+    out = subprocess.run(
+        [str(clean_env), "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    location, tools = json.loads(out.stdout)
+    assert "site-packages" in location and not Path(location).is_relative_to(ROOT / "helpers")
+    assert tools == [], f"build tools in the clean environment: {tools}"
+
+
+def test_every_exported_notebook_runs_from_the_wheel(clean_env, tmp_path):
+    """Student and instructor notebooks of every chapter, plus one broken notebook that must be
+    reported (so a run that cannot see errors cannot pass)."""
+    exported = tmp_path / "notebooks"
+    notebooks = export_notebooks.export(exported)
+    assert len(notebooks) == 2 * len(export_notebooks.book_chapters())
+    broken = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell('raise ValueError("deliberately broken")')]
+    )
+    nbformat.write(broken, exported / "broken.ipynb")
+    work = tmp_path / "work"  # the kernels' working directory: nothing of the checkout
+    work.mkdir()
+    # Longest first (fast-convolution's timings), so the two kernels finish close together.
+    order = sorted(notebooks, key=lambda p: -p.stat().st_size) + [exported / "broken.ipynb"]
+    run = subprocess.run(
+        [str(clean_env), str(RUNNER), "--jobs", "2", "--cwd", str(work), *map(str, order)],
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        env={k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")},
+    )
+    assert run.returncode == 0, run.stderr[-4000:]
+    summary = json.loads(run.stdout)
+    results = {
+        Path(r["notebook"]).relative_to(exported).as_posix(): r for r in summary["notebooks"]
+    }
+    assert results.pop("broken.ipynb")["errors"] == ["cell 0: ValueError: deliberately broken"]
+    errors = {name: r["errors"] for name, r in results.items() if r["errors"]}
+    assert not errors, json.dumps(errors, indent=1)
+    not_run = {n: r for n, r in results.items() if r["cells_run"] != r["code_cells"]}
+    assert not not_run, not_run
+    cells = sum(r["cells_run"] for r in results.values())
+    report = ", ".join(f"{n} {r['seconds']}s" for n, r in sorted(results.items()))
+    print(f"\n{len(results)} notebooks, {cells} cells, 0 errors in {summary['seconds']}s: {report}")
