@@ -7,8 +7,9 @@ exported notebook.
 - A clean virtual environment, outside any path of this checkout that Python could import from,
   gets only what the wheel needs to run the notebooks (numpy, torch, matplotlib, ipywidgets at the
   pins of ``requirements.txt``) and ipykernel/nbclient to run them; no jupytext, myst-nb, Sphinx.
-  It is kept in ``_build/wheel-env/<hash of those pins>`` and reused while the pins stay the same;
-  the wheel itself is reinstalled on every run.
+  It is kept in ``~/.cache/conv-course/wheel-env/<hash of those pins>`` (outside the checkout,
+  shared by clones) and reused while the pins stay the same. Each run installs its wheel into a
+  folder of its own on ``PYTHONPATH``, so runs in other checkouts never share a wheel.
 - Every student and instructor notebook that ``scripts/export_notebooks.py`` writes runs there,
   two at a time, with the kernels' working directory in a temporary folder, so ``import helpers``
   can only find the wheel. 0 errors (cells tagged ``raises-exception`` aside), every code cell run.
@@ -39,7 +40,14 @@ RUNNER = Path(__file__).with_name("run_notebooks.py")
 RUNTIME = ["numpy", "torch", "matplotlib", "ipywidgets"]
 RUNNER_NEEDS = ["ipykernel", "nbclient", "nbformat"]
 BUILD_TOOLS = ["jupytext", "myst_nb", "myst_parser", "sphinx", "jupyter_book", "nbval", "pytest"]
-ENVS = ROOT / "_build" / "wheel-env"
+# Outside the checkout, shared by every clone and worktree on the machine (CI runs in a fresh
+# clone): one environment per set of pins, made once. COURSE_WHEEL_ENVS overrides the folder.
+ENVS = Path(
+    os.environ.get("COURSE_WHEEL_ENVS")
+    or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    / "conv-course"
+    / "wheel-env"
+)
 
 
 def helpers_files() -> list[str]:
@@ -106,6 +114,7 @@ def environment() -> Path:
     python = env / "bin" / "python"
     if python.exists() and (env / ".complete").exists():
         return env
+    ENVS.mkdir(parents=True, exist_ok=True)
     partial = ENVS / f"{key}.{os.getpid()}"
     shutil.rmtree(partial, ignore_errors=True)
     base = getattr(sys, "_base_executable", None) or shutil.which("python3")
@@ -119,24 +128,43 @@ def environment() -> Path:
         timeout=1200,
     )
     (partial / ".complete").touch()
-    shutil.rmtree(env, ignore_errors=True)
-    partial.rename(env)  # a venv's scripts hold its path: the interpreter is called directly
+    try:  # a venv's scripts hold its path: the interpreter is always called directly
+        partial.rename(env)
+    except OSError:  # another run made the same environment meanwhile: use that one
+        shutil.rmtree(partial, ignore_errors=True)
     return env
 
 
+class CleanEnv:
+    """The shared environment's Python, with this run's wheel installed into a folder of its own
+    (``pip install --target``) on ``PYTHONPATH``: runs in other checkouts never see this wheel."""
+
+    def __init__(self, python: Path, site: Path):
+        self.python, self.site = python, site
+
+    def run(self, args: list[str], cwd: Path, **kwargs) -> subprocess.CompletedProcess:
+        drop = ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")
+        env = {k: v for k, v in os.environ.items() if k not in drop}
+        env["PYTHONPATH"] = str(self.site)  # inherited by the kernels nbclient starts
+        return subprocess.run(
+            [str(self.python), *args], cwd=cwd, env=env, capture_output=True, text=True, **kwargs
+        )
+
+
 @pytest.fixture(scope="module")
-def clean_env(wheel) -> Path:
-    env = environment()
-    python = env / "bin" / "python"
+def clean_env(wheel, tmp_path_factory) -> CleanEnv:
+    python = environment() / "bin" / "python"
+    site = tmp_path_factory.mktemp("wheel-site")
     subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--force-reinstall"]
+        [str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(site)]
         + [str(wheel)],
         check=True,
         capture_output=True,
     )
-    check = subprocess.run([str(python), "-m", "pip", "check"], capture_output=True, text=True)
+    env = CleanEnv(python, site)
+    check = env.run(["-m", "pip", "check"], cwd=site)
     assert check.returncode == 0, check.stdout  # the wheel's dependencies are all there
-    return python
+    return env
 
 
 def test_the_clean_environment_has_the_wheel_and_no_build_tool(clean_env, tmp_path):
@@ -144,11 +172,9 @@ def test_the_clean_environment_has_the_wheel_and_no_build_tool(clean_env, tmp_pa
         "import importlib.util as u, json, helpers, helpers.checks;"
         f"print(json.dumps([helpers.__file__, [m for m in {BUILD_TOOLS!r} if u.find_spec(m)]]))"
     )
-    out = subprocess.run(
-        [str(clean_env), "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True
-    )
+    out = clean_env.run(["-c", probe], cwd=tmp_path, check=True)
     location, tools = json.loads(out.stdout)
-    assert "site-packages" in location and not Path(location).is_relative_to(ROOT / "helpers")
+    assert Path(location).is_relative_to(clean_env.site), location  # the wheel, not the checkout
     assert tools == [], f"build tools in the clean environment: {tools}"
 
 
@@ -166,13 +192,8 @@ def test_every_exported_notebook_runs_from_the_wheel(clean_env, tmp_path):
     work.mkdir()
     # Longest first (fast-convolution's timings), so the two kernels finish close together.
     order = sorted(notebooks, key=lambda p: -p.stat().st_size) + [exported / "broken.ipynb"]
-    run = subprocess.run(
-        [str(clean_env), str(RUNNER), "--jobs", "2", "--cwd", str(work), *map(str, order)],
-        capture_output=True,
-        text=True,
-        timeout=1800,
-        env={k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")},
-    )
+    args = [str(RUNNER), "--jobs", "2", "--cwd", str(work), *map(str, order)]
+    run = clean_env.run(args, cwd=work, timeout=1800)
     assert run.returncode == 0, run.stderr[-4000:]
     summary = json.loads(run.stdout)
     results = {
