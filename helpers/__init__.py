@@ -20,7 +20,7 @@ One idea per submodule:
 - ``helpers.explorer``: the shape explorer that runs in the static book (no kernel).
 - ``helpers.checks``: self-checks that give feedback on exercise answers.
 - ``helpers.source``: a helper's source for a chapter, its argument checks folded away.
-- ``helpers.prose``: values the text quotes (``glue``): in the book's text, or printed in a notebook.
+- ``helpers.prose``: values the text quotes (``glue``): in the book, or printed in a notebook.
 
 Padding convention everywhere: PyTorch's. ``padding=p`` adds ``p`` rows/columns on *each* side;
 ``(p_h, p_w)`` gives one value per axis; ``((top, bottom), (left, right))`` gives every side.

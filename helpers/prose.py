@@ -16,7 +16,7 @@ __all__ = ["glue", "format_value"]
 
 
 def format_value(value) -> str:
-    """``value`` as a short, readable number: ``12.34``, ``0.04213``, ``5,208``; others as ``str``."""
+    """``value`` as a short number: ``12.34``, ``0.04213``, ``5,208``; others as ``str``."""
     if isinstance(value, bool) or not isinstance(value, Real):
         return str(value)
     if isinstance(value, Integral) or abs(value) >= 1000:
