@@ -59,15 +59,16 @@ def helpers_files() -> list[str]:
     )
 
 
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory) -> Path:
-    source = tmp_path_factory.mktemp("wheel-source")
+def build_wheel(source: Path, out: Path, extra: dict[str, str] | None = None) -> Path:
+    """The wheel of a copy of the package's files in ``source`` (plus ``extra`` files)."""
     shutil.copytree(
         ROOT / "helpers", source / "helpers", ignore=shutil.ignore_patterns("__pycache__")
     )
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, source / name)
-    out = tmp_path_factory.mktemp("wheel")
+    for name, text in (extra or {}).items():
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
+        (source / name).write_text(text, encoding="utf-8")
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation"]
         + ["--wheel-dir", str(out), str(source)],
@@ -76,6 +77,11 @@ def wheel(tmp_path_factory) -> Path:
     )
     (found,) = out.glob("conv_course_helpers-*.whl")
     return found
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    return build_wheel(tmp_path_factory.mktemp("source"), tmp_path_factory.mktemp("wheel"))
 
 
 def test_the_wheel_holds_every_file_of_helpers(wheel):
@@ -88,6 +94,22 @@ def test_the_wheel_holds_every_file_of_helpers(wheel):
     assert not extra, f"in the wheel but not in helpers/: {extra}"
     version = export_notebooks.package_version()
     assert wheel.name.startswith(f"conv_course_helpers-{version}-")
+
+
+def test_files_added_to_helpers_later_are_packaged_too(tmp_path):
+    """Packaging follows the tree: a new subpackage, a folder of assets without ``__init__.py``
+    and a new kind of file need no edit of pyproject.toml. Caches never go in."""
+    extra = {
+        "helpers/assets/icons/play.svg": "<svg/>",
+        "helpers/assets/data.json": "{}",
+        "helpers/newpart/__init__.py": "",
+        "helpers/newpart/tables.csv": "a,b",
+        "helpers/newpart/__pycache__/x.cpython-311.pyc": "",
+    }
+    found = build_wheel(tmp_path / "source", tmp_path, extra)
+    names = set(zipfile.ZipFile(found).namelist())
+    assert {name for name in extra if "__pycache__" not in name} <= names
+    assert not [name for name in names if "__pycache__" in name or name.endswith(".pyc")]
 
 
 def pins(names: list[str]) -> list[str]:
