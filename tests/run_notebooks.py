@@ -1,12 +1,12 @@
 """Run notebooks with nbclient and count what happened; print one JSON summary.
 
-    python run_notebooks.py [--jobs N] [--timeout S] [--cwd DIR] NOTEBOOK...
+    python run_notebooks.py [--jobs N] [--timeout S] [--cwd DIR] [--write] NOTEBOOK...
 
 A plain script, not a test module: ``tests/test_wheel.py`` runs it with the Python of a clean
 environment (the course wheel and the libraries it needs, nothing from this checkout), so it needs
 only ``nbclient`` and ``nbformat``. Every code cell runs (errors do not stop the notebook), in
 ``--cwd``; an error in a cell tagged ``raises-exception`` is expected and not counted. Notebooks
-run ``--jobs`` at a time, one kernel each.
+run ``--jobs`` at a time, one kernel each. ``--write`` saves each executed notebook in place.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from nbclient import NotebookClient
 EXPECTED = "raises-exception"
 
 
-def run(path: str, timeout: int, cwd: str) -> dict:
+def run(path: str, timeout: int, cwd: str, write: bool = False) -> dict:
     """One notebook: code cells run, errors outside ``raises-exception`` cells, seconds taken."""
     notebook = nbformat.read(path, as_version=4)
     start = time.perf_counter()
@@ -36,6 +36,8 @@ def run(path: str, timeout: int, cwd: str) -> dict:
         resources={"metadata": {"path": cwd}},
     )
     client.execute()
+    if write:
+        nbformat.write(notebook, path)
     cells, errors = 0, []
     for index, cell in enumerate(notebook.cells):
         if cell.cell_type != "code" or cell.get("execution_count") is None:
@@ -62,11 +64,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--timeout", type=int, default=300, help="seconds per cell")
     parser.add_argument("--cwd", default=".", help="the kernels' working directory")
+    parser.add_argument("--write", action="store_true", help="save executed notebooks in place")
     args = parser.parse_args(argv)
     cwd = str(Path(args.cwd).resolve())
     start = time.perf_counter()
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-        futures = [pool.submit(run, path, args.timeout, cwd) for path in args.notebooks]
+        futures = [pool.submit(run, path, args.timeout, cwd, args.write) for path in args.notebooks]
         results = [future.result() for future in futures]
     summary = {"seconds": round(time.perf_counter() - start, 1), "notebooks": results}
     json.dump(summary, sys.stdout, indent=1)

@@ -33,6 +33,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
+import exercises  # noqa: E402
 import export_notebooks  # noqa: E402
 
 RUNNER = Path(__file__).with_name("run_notebooks.py")
@@ -214,7 +215,7 @@ def test_every_exported_notebook_runs_from_the_wheel(clean_env, tmp_path):
     work.mkdir()
     # Longest first (fast-convolution's timings), so the two kernels finish close together.
     order = sorted(notebooks, key=lambda p: -p.stat().st_size) + [exported / "broken.ipynb"]
-    args = [str(RUNNER), "--jobs", "2", "--cwd", str(work), *map(str, order)]
+    args = [str(RUNNER), "--jobs", "2", "--cwd", str(work), "--write", *map(str, order)]
     run = clean_env.run(args, cwd=work, timeout=1800)
     assert run.returncode == 0, run.stderr[-4000:]
     summary = json.loads(run.stdout)
@@ -226,6 +227,25 @@ def test_every_exported_notebook_runs_from_the_wheel(clean_env, tmp_path):
     assert not errors, json.dumps(errors, indent=1)
     not_run = {n: r for n, r in results.items() if r["cells_run"] != r["code_cells"]}
     assert not not_run, not_run
+    # A value the book glues into its text is a name in the notebook's text, printed by its cell.
+    glued = 0
+    for path in notebooks:
+        notebook = nbformat.read(path, as_version=4)
+        text = "".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+        printed = "".join(
+            output.get("text", "")
+            for cell in notebook.cells
+            if cell.cell_type == "code"
+            for output in cell.outputs
+            if output.get("name") == "stdout"
+        )
+        source = (ROOT / "book" / f"{path.stem}.md").read_text(encoding="utf-8")
+        if path.parent.name == "student":
+            source = exercises.strip_solutions(source)
+        for name in set(re.findall(r"\{glue(?::\w+)?\}`([\w-]+)", source)):
+            assert f"`{name}`" in text and f"\n{name} = " in f"\n{printed}", (path, name)
+            glued += 1
+    assert glued, "no glued value checked"
     cells = sum(r["cells_run"] for r in results.values())
     report = ", ".join(f"{n} {r['seconds']}s" for n, r in sorted(results.items()))
     print(f"\n{len(results)} notebooks, {cells} cells, 0 errors in {summary['seconds']}s: {report}")
