@@ -33,9 +33,20 @@ def run(path: str, timeout: int, cwd: str, write: bool = False) -> dict:
         timeout=timeout,
         kernel_name="python3",
         allow_errors=True,
+        startup_timeout=300,  # a loaded machine (2 cores, parallel tests) starts kernels slowly
         resources={"metadata": {"path": cwd}},
     )
-    client.execute()
+    try:
+        client.execute()
+    except Exception as error:  # a kernel that died or never started: reported, not raised
+        failure = f"notebook: {type(error).__name__}: {error}"[:500]
+        return {
+            "notebook": path,
+            "code_cells": -1,
+            "cells_run": 0,
+            "errors": [failure],
+            "seconds": round(time.perf_counter() - start, 1),
+        }
     if write:
         nbformat.write(notebook, path)
     cells, errors = 0, []
