@@ -333,3 +333,13 @@ def test_references_to_other_chapters_link_to_the_published_book(book_export):
     assert links and all(url.startswith(site) and "#" in url for url in links), links[:5]
     pages = {p.stem for p in (ROOT / "book").glob("*.md")}
     assert {url[len(site) :].split(".html#")[0] for url in links} <= pages
+
+
+def test_kit_and_repository_readmes_show_the_pinned_install(book_export):
+    """Both READMEs name the same pinned requirement as the notebooks (release tag v<version>)."""
+    pinned = f"conv-course-helpers @ git+{REPOSITORY}@{export_notebooks.release_tag()}"
+    for role in ROLES:
+        kit = zipfile.ZipFile(book_export.out / f"course-{role}.zip")
+        readme = kit.read(f"course-{role}/README.md").decode()
+        assert f'pip install "{pinned}" --extra-index-url {export_notebooks.CPU_TORCH}' in readme
+    assert f'%pip install "{pinned}"' in (ROOT / "README.md").read_text(encoding="utf-8")
