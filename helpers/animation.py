@@ -36,7 +36,8 @@ from importlib import resources
 import numpy as np
 import torch
 
-from .style import MINUS, format_number
+from . import _validate as _v
+from .style import MINUS, format_number, json_number
 
 MODES = {"corr": "Cross-correlation", "max": "Max pooling", "avg": "Average pooling"}
 SCATTER_MODES = {"transposed": "Transposed convolution"}  # one input cell per step
@@ -289,6 +290,7 @@ def player_steps(
     ``"0×0 + 1×1 + 3×2 + 4×3 = 19"``. With ``mode="transposed"`` there is one
     :class:`ScatterStep` per *input* cell, in row-major order.
     """
+    x, kernel, bias = _v.player_operands(x, kernel, bias)
     return _all_steps(
         _make_plan(
             x,
@@ -599,7 +601,7 @@ def _compact(text: str) -> str:
 def _raw(t: torch.Tensor | None):
     if t is None:
         return None
-    return np.vectorize(lambda v: float(f"{v:.7g}"), otypes=[object])(
+    return np.vectorize(json_number, otypes=[object])(
         t.to(torch.float64).numpy()
     ).tolist()
 
@@ -879,6 +881,7 @@ def animate(
     >>> up.steps[1].text
     '2 × [[0, 1], [2, 3]] added at rows 0–1, cols 2–3'
     """
+    x, kernel, bias = _v.player_operands(x, kernel, bias)
     plan = _make_plan(
         x,
         kernel,

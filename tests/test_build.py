@@ -2,7 +2,7 @@
 
 - a failing cell fails the strict book build (the same flags `make test` uses);
 - a failing cell fails nbval, through the same `.md` collector (`conftest.py`) the real run uses;
-- an unchanged rebuild re-executes nothing: notebooks come from the execution cache.
+- a restored execution cache (CI's) re-executes nothing: notebooks come from the cache.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+
+from scripts import cache_key
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -107,16 +109,30 @@ def test_broken_cell_fails_nbval(broken_book):
     assert "1 failed, 1 passed" in result.stdout  # bad.md's cell fails, good.md's passes
 
 
-def test_unchanged_rebuild_executes_nothing(tmp_path):
-    book = make_book(tmp_path / "good", {"good": GOOD})
-    first = build(book)
-    assert first.returncode == 0, first.stdout + first.stderr
-    assert "good.md: Executing notebook" in first.stdout
-    # --all rereads every page from scratch: only the execution cache can avoid re-running it.
-    second = build(book, "--all")
-    assert second.returncode == 0, second.stdout + second.stderr
-    assert "Executing notebook" not in second.stdout
-    assert "good.md: Using cached notebook" in second.stdout
+def test_a_restored_cache_executes_nothing(tmp_path):
+    """What CI does (.github/workflows/test.yml): restore `_build/.jupyter_cache` and
+    `_build/.cache-key` into a fresh checkout, then `make test` (scripts/cache_key.py --refresh,
+    then the strict build). An unchanged book re-executes nothing; a stale key drops the cache."""
+    key = cache_key.cache_key()
+    first = make_book(tmp_path / "first", {"good": GOOD})
+    assert not cache_key.refresh(first / "_build", key)  # nothing to keep yet; writes the key
+    built = build(first)
+    assert built.returncode == 0, built.stdout + built.stderr
+    assert "good.md: Executing notebook" in built.stdout
+
+    fresh = make_book(tmp_path / "fresh", {"good": GOOD})  # a new clone: no _build at all
+    for kept in (".jupyter_cache", cache_key.KEY_FILE):  # what actions/cache restores
+        copy = shutil.copytree if kept == ".jupyter_cache" else shutil.copy
+        copy(first / "_build" / kept, fresh / "_build" / kept)
+    assert cache_key.refresh(fresh / "_build", key)
+    rebuilt = build(fresh)
+    assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
+    assert rebuilt.stdout.count("Executing notebook") == 0
+    assert "good.md: Using cached notebook" in rebuilt.stdout
+
+    assert not cache_key.refresh(fresh / "_build", "another-key")  # helpers or pins changed
+    assert not (fresh / "_build" / ".jupyter_cache").exists()
+    assert (fresh / "_build" / cache_key.KEY_FILE).read_text().strip() == "another-key"
 
 
 def test_summary_pages_are_reread_when_a_chapter_changes(tmp_path):
