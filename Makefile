@@ -47,10 +47,10 @@ serve: $(STAMP)
 # has its own execution cache, dropped on the same key as the instructor book's.
 student: $(STAMP)
 	$(call fresh-cache,_build/student)
-	$(BIN)/python scripts/student_build.py --all
+	$(BIN)/python -m scripts.student_build --all
 
 notebooks: $(STAMP)
-	$(BIN)/python scripts/export_notebooks.py
+	$(BIN)/python -m scripts.export_notebooks
 
 lint: $(STAMP)
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/pre-commit run --all-files --show-diff-on-failure

@@ -48,13 +48,11 @@ def chapter(title: str, code: str) -> str:
 
 
 def make_book(path: Path, pages: dict[str, str]) -> Path:
-    """A mini-book with the real `_config.yml` and conftest, and the given pages (first is root)."""
+    """A mini-book with the real `_config.yml` and conftest, and the given pages (first is root).
+    Its Sphinx extension and conftest import the installed `scripts` package, as the book does."""
     path.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "_config.yml", path / "_config.yml")
     shutil.copy(ROOT / "conftest.py", path / "conftest.py")
-    (path / "scripts").mkdir()
-    for script in ("exercises.py", "course_pages.py"):
-        shutil.copy(ROOT / "scripts" / script, path / "scripts" / script)
     (path / "pytest.ini").write_text(
         "[pytest]\naddopts = --nbval-current-env -p no:cacheprovider -p no:xdist\n"
     )

@@ -30,12 +30,9 @@ import yaml
 from myst_nb.core.read import read_myst_markdown_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
-SCRIPTS = ROOT / "scripts"
 FIXTURE = ROOT / "tests" / "fixtures" / "book"
-sys.path.insert(0, str(SCRIPTS))
 
-import exercises  # noqa: E402
-import student_build  # noqa: E402
+from scripts import exercises, student_build  # noqa: E402
 
 EXERCISE = re.compile(r"""<div class="exercise[ "][^>]*\bid="([^"]+)\"""")
 SOLUTION = student_build.SOLUTION_HTML
@@ -59,7 +56,8 @@ class Editions:
 def build(source: Path, out: Path, cache: Path, *, instructor: bool, extra=()) -> None:
     command = [
         sys.executable,
-        str(SCRIPTS / "student_build.py"),
+        "-m",
+        "scripts.student_build",
         "--source",
         str(source),
         "--config",
@@ -274,7 +272,7 @@ def test_a_solution_nested_in_another_block_fails_the_student_build(tmp_path):
         "# Nested\n\n```{exercise} Q\n:label: ex-q\n\nQuestion.\n```\n\n"
         "````{admonition} A box\n```{solution} ex-q\nHidden answer.\n```\n````\n"
     )
-    command = [sys.executable, str(SCRIPTS / "student_build.py"), "--source", str(book)]
+    command = [sys.executable, "-m", "scripts.student_build", "--source", str(book)]
     command += ["--config", str(ROOT / "_config.yml"), "--out", str(tmp_path / "out")]
     result = subprocess.run(command, capture_output=True, text=True, timeout=600)
     assert result.returncode != 0
@@ -356,12 +354,12 @@ def test_unbalanced_gates_are_an_error_that_says_where(text, message):
 def test_student_config_drops_the_links_to_the_full_sources_unless_given_a_branch():
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     student = student_build.student_config(config, cache=Path("/tmp/cache"))
-    assert student["sphinx"]["local_extensions"]["student_build"] == str(SCRIPTS)
+    assert student["sphinx"]["extra_extensions"][-1] == "scripts.student_build"
     assert student["sphinx"]["config"]["html_copy_source"] is False
     assert student["execute"]["cache"] == str(Path("/tmp/cache").resolve())
     assert not student["launch_buttons"]["binderhub_url"] and not student["launch_buttons"]["thebe"]
     assert student["html"]["use_repository_button"] is False
-    assert "student_build" not in config["sphinx"].get("local_extensions", {}), (
+    assert "scripts.student_build" not in config["sphinx"]["extra_extensions"], (
         "the instructor book must not strip"
     )
     branch = student_build.student_config(config, cache=Path("c"), binder_branch="student")
