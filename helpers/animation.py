@@ -601,9 +601,7 @@ def _compact(text: str) -> str:
 def _raw(t: torch.Tensor | None):
     if t is None:
         return None
-    return np.vectorize(json_number, otypes=[object])(
-        t.to(torch.float64).numpy()
-    ).tolist()
+    return np.vectorize(json_number, otypes=[object])(t.to(torch.float64).numpy()).tolist()
 
 
 def _fmt_grid(a: np.ndarray):

@@ -104,7 +104,8 @@ def test_ci_caches_the_execution_cache_with_its_key():
         caches = [s for s in steps if s.get("uses", "").startswith("actions/cache")]
         assert len(caches) == 1, name
         cache = caches[0]
-        assert cache["uses"].startswith("actions/cache@" if needs_save else "actions/cache/restore@")
+        action = "actions/cache@" if needs_save else "actions/cache/restore@"
+        assert cache["uses"].startswith(action), name
         assert set(cache["with"]["path"].split()) == {"_build/.jupyter_cache", "_build/.cache-key"}
         assert f"steps.{key_steps[0]['id']}.outputs.key" in cache["with"]["key"]
         assert cache["with"]["restore-keys"] in cache["with"]["key"]
