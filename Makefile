@@ -59,6 +59,7 @@ test: $(STAMP)
 	scripts/ensure-chromium
 	$(MAKE) lint
 	$(call fresh-cache,_build)
+	$(call fresh-cache,_build/student)
 	$(BIN)/jupyter-book build . $(STRICT)
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 

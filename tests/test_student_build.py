@@ -92,10 +92,19 @@ def fixture_book(tmp_path_factory) -> Editions:
 
 @pytest.fixture(scope="module")
 def real_book(tmp_path_factory) -> Editions:
-    """The real book reuses the execution caches of `make book` and `make student`: only chapters
-    that changed since are executed."""
-    caches = (ROOT / "_build" / ".jupyter_cache", ROOT / "_build" / "student" / ".jupyter_cache")
-    return build_both("book", ROOT, tmp_path_factory.mktemp("book"), caches)
+    """The real book's instructor edition is the one `make test` has just built strictly,
+    `_build/html` (built here, from the cache of `make book`, only if missing, as the browser tests
+    do): each edition is built once per run. The student edition reuses the cache of `make student`
+    (`_build/student/.jupyter_cache`, dropped by `make test` when the helpers or pins change): only
+    chapters that changed since are executed."""
+    out = tmp_path_factory.mktemp("book")
+    instructor = ROOT / "_build"
+    if not (instructor / "html" / "index.html").exists():
+        instructor = out / "instructor"
+        build(ROOT, instructor, ROOT / "_build" / ".jupyter_cache", instructor=True)
+    build(ROOT, out / "student", ROOT / "_build" / "student" / ".jupyter_cache", instructor=False)
+    chapters = exercises.book_chapters(ROOT / "_toc.yml")
+    return Editions("book", ROOT, chapters, instructor, out / "student")
 
 
 @pytest.fixture(params=["fixture_book", "real_book"])
@@ -251,10 +260,12 @@ def test_instructors_page_lists_every_exercise(real_book):
                 assert link in page, f"the exercise table has no link to {exercise.label}"
 
 
-def test_binder_branch_edition_launches_the_stripped_branch(tmp_path):
+def test_binder_branch_edition_launches_the_stripped_branch(fixture_book, tmp_path):
     """With --binder-branch the launch buttons come back, pointing at that branch (whose chapters
-    the instructor has stripped); still no source or notebook download."""
-    build(FIXTURE, tmp_path, tmp_path / "cache", instructor=False, extra=["--binder-branch", "fx"])
+    the instructor has stripped); still no source or notebook download. (The stripped chapter is
+    the fixture's student edition: its execution cache is reused.)"""
+    cache = fixture_book.student / ".jupyter_cache"
+    build(FIXTURE, tmp_path, cache, instructor=False, extra=["--binder-branch", "fx"])
     page = (tmp_path / "html" / "fixture-chapter.html").read_text(encoding="utf-8")
     assert re.search(
         r"mybinder\.org/v2/gh/[\w-]+/[\w-]+/fx\?urlpath=[\w/]+fixture-chapter\.md", page
