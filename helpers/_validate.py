@@ -365,7 +365,7 @@ def player_operands(x, kernel=None, bias=None):
         tensors.append(t)
     x_t, k_t, b_t = tensors
     if x_t.ndim >= 2:
-        drawable(x_t.shape[-2:], "x", "animate a smaller example (a crop of the image)")
+        drawable(x_t.shape[-2:], "x", "show a smaller example (a crop of the image)")
     if {"x", "kernel"} <= set(whole) and x_t.numel() and k_t.numel():
         bound = int(x_t.abs().max()) * int(k_t.abs().sum()) + (
             int(b_t.abs().max()) if b_t is not None and b_t.numel() else 0

@@ -127,6 +127,7 @@ def _plan(x, kernel, *, mode, kernel_size, padding, stride, dilation, bias) -> _
 
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(map(repr, MODES))}, got {mode!r}.")
+    x, kernel, bias = _v.player_operands(x, kernel, bias)  # before any arithmetic
     x = _as_float_tensor(x, "x")
     if x.dim() == 2:
         x = x.unsqueeze(0)
@@ -290,7 +291,6 @@ def player_steps(
     ``"0×0 + 1×1 + 3×2 + 4×3 = 19"``. With ``mode="transposed"`` there is one
     :class:`ScatterStep` per *input* cell, in row-major order.
     """
-    x, kernel, bias = _v.player_operands(x, kernel, bias)
     return _all_steps(
         _make_plan(
             x,
@@ -383,6 +383,7 @@ class _ScatterPlan:
 def _scatter_plan(x, kernel, *, kernel_size, padding, stride, output_padding, dilation, bias):
     from .transposed import conv_transpose2d
 
+    x, kernel, bias = _v.player_operands(x, kernel, bias)  # before any arithmetic
     if kernel is None:
         raise TypeError("transposed convolution needs a kernel: animate(x, kernel, mode=...).")
     if kernel_size is not None:
@@ -879,7 +880,6 @@ def animate(
     >>> up.steps[1].text
     '2 × [[0, 1], [2, 3]] added at rows 0–1, cols 2–3'
     """
-    x, kernel, bias = _v.player_operands(x, kernel, bias)
     plan = _make_plan(
         x,
         kernel,

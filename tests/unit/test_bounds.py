@@ -95,6 +95,12 @@ CASES = [
         ["x is 4000×4000", "576 cells"],
     ),
     (
+        "draw_correlation 4000×4000 with 11×11",
+        "x = torch.ones(4000, 4000)\nhelpers.draw_correlation(x, torch.ones(11, 11))",
+        "ValueError",
+        ["x is 4000×4000", "576 cells"],
+    ),
+    (
         "animate complex x",
         "helpers.animate(torch.ones(3, 3, dtype=torch.complex64), torch.ones(2, 2))",
         "TypeError",
