@@ -23,6 +23,7 @@ import re
 import subprocess
 import sys
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pytest
@@ -47,6 +48,10 @@ class Editions:
     chapters: list[exercises.Chapter]
     instructor: Path  # output folder (html/ inside)
     student: Path
+
+    @cached_property
+    def solution_lines(self) -> dict[str, list[str]]:
+        return exercises.book_solution_lines(self.chapters)
 
     def page(self, edition: Path, chapter: exercises.Chapter) -> str:
         relative = chapter.path.resolve().relative_to(self.source).with_suffix(".html")
@@ -133,10 +138,10 @@ def notebook_text(raw: str) -> str:
     return "\n".join(parts)
 
 
-def probes(chapter: exercises.Chapter, chapters: list[exercises.Chapter]) -> list[str]:
+def probes(chapter: exercises.Chapter, editions: Editions) -> list[str]:
     """Lines that only a solution contains, in the whole book: its code, and its prose lines
-    free of markup."""
-    return exercises.book_solution_lines(chapters)[chapter.name]
+    free of markup (parsed once per book: a parse of every chapter takes about a second)."""
+    return editions.solution_lines[chapter.name]
 
 
 TEXT_FILES = {".html", ".ipynb", ".js", ".txt", ".json", ".md", ".doctree", ".pickle", ".db"}
@@ -167,7 +172,7 @@ def test_instructor_edition_has_every_exercise_and_solution(editions):
         assert len(SOLUTION.findall(page)) == len(chapter.solutions) == len(labels), chapter.name
         assert page.count(SOLUTION_TITLE) == len(labels), chapter.name
         shown = html.unescape(re.sub(r"<[^>]+>", "", page))
-        assert [p for p in probes(chapter, editions.chapters) if p in shown], (
+        assert [p for p in probes(chapter, editions) if p in shown], (
             f"{chapter.name}: no probe is visible"
         )
 
@@ -195,7 +200,7 @@ def test_student_edition_has_no_solution_anywhere(editions):
         page = editions.page(editions.student, chapter)
         assert not SOLUTION.search(page), f"{chapter.name}: solution element in the page"
         assert SOLUTION_TITLE not in page, f"{chapter.name}: 'Solution to' in the page"
-        chapter_probes = probes(chapter, editions.chapters)
+        chapter_probes = probes(chapter, editions)
         assert chapter_probes, f"{chapter.name}: its solutions have no distinctive line to look for"
         for path, content in contents.items():
             assert "solution-start" not in content, f"solution-start in {path}"
