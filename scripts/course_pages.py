@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from exercises import book_chapters
+from scripts.exercises import book_chapters
 
 SUMMARY_PAGES = ["book/instructors", "book/glossary"]
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"

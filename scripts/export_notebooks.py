@@ -44,12 +44,7 @@ import jupytext
 import nbformat
 import yaml
 
-SCRIPTS = Path(__file__).resolve().parent
-ROOT = SCRIPTS.parent
-if str(SCRIPTS) not in sys.path:
-    sys.path.insert(0, str(SCRIPTS))
-
-from exercises import (  # noqa: E402
+from scripts.exercises import (
     Chapter,
     book_chapters,
     directives,
@@ -58,6 +53,8 @@ from exercises import (  # noqa: E402
     strip_solutions,
     toc_documents,
 )
+
+ROOT = Path(__file__).resolve().parent.parent
 
 ADMONITIONS = {
     "note",

@@ -8,18 +8,15 @@ Colab entry to the launch menu of every chapter the export writes. Shown on the 
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
+from scripts import course_pages, exercises
 
-import course_pages  # noqa: E402
-import exercises  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 HTML = ROOT / "_build" / "html"
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
@@ -76,7 +73,7 @@ def test_the_deploy_pushes_the_notebooks_where_colab_looks():
     deploy = yaml.safe_load((ROOT / ".github/workflows/deploy.yml").read_text(encoding="utf-8"))
     build = deploy["jobs"]["build"]["steps"]
     runs = [step.get("run", "") for step in build]
-    export = next(i for i, run in enumerate(runs) if "scripts/export_notebooks.py" in run)
+    export = next(i for i, run in enumerate(runs) if "scripts.export_notebooks" in run)
     assert '--ref "$GITHUB_SHA"' in runs[export]  # published notebooks install this commit
     assert "_build/html/notebooks" in runs[export]  # and are served with the site
     uploads = [i for i, s in enumerate(build) if "upload-pages-artifact" in s.get("uses", "")]

@@ -22,12 +22,9 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-SCRIPTS = ROOT / "scripts"
 FIXTURE = ROOT / "tests" / "fixtures" / "book"
-sys.path.insert(0, str(SCRIPTS))
 
-import exercises  # noqa: E402
-import export_notebooks  # noqa: E402
+from scripts import exercises, export_notebooks  # noqa: E402
 
 CONFIG = ROOT / "_config.yml"
 ROLES = ("student", "instructor")

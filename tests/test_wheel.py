@@ -30,11 +30,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
+from scripts import exercises, export_notebooks
 
-import exercises  # noqa: E402
-import export_notebooks  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 RUNNER = Path(__file__).with_name("run_notebooks.py")
 # What the notebooks need at run time (the wheel's dependencies), and what runs them.
