@@ -20,12 +20,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from scripts import assignments, exercises
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
-
-import exercises  # noqa: E402
-
-import assignments  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,7 +1,7 @@
 """Autograded assignments from the chapters' exercises, in otter-grader's formats.
 
-    python scripts/assignments.py                      # every chapter -> _build/assignments/
-    python scripts/assignments.py --chapters pooling   # one chapter
+    python -m scripts.assignments                      # every chapter -> _build/assignments/
+    python -m scripts.assignments --chapters pooling   # one chapter
 
 For each chapter of ``_toc.yml`` that has exercises, ``assignments/<chapter>.yml`` says how each
 exercise is graded: hidden ``tests`` (code run against the student's variables when the notebook
@@ -39,13 +39,10 @@ from pathlib import Path
 import nbformat
 import yaml
 
-SCRIPTS = Path(__file__).resolve().parent
-ROOT = SCRIPTS.parent
-if str(SCRIPTS) not in sys.path:
-    sys.path.insert(0, str(SCRIPTS))
+from scripts.exercises import Chapter, book_chapters, directives
+from scripts.export_notebooks import Course, chapter_notebook, course_info
 
-from exercises import Chapter, book_chapters, directives  # noqa: E402
-from export_notebooks import Course, chapter_notebook, course_info  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 SPECS = ROOT / "assignments"
 OUT = ROOT / "_build" / "assignments"
@@ -447,7 +444,7 @@ def build(chapter: Chapter, out: Path = OUT, *, autograder: bool = True) -> dict
 def verify(chapter: Chapter, out: Path = OUT, *, limit: float = 300) -> tuple[str, str]:
     """Grade the solutions (must get every point) and the solutions with every spec's ``wrong``
     answer (must get none); return the two rows of scores.csv."""
-    import grade  # noqa: PLC0415  only --verify needs the grader
+    from scripts import grade  # noqa: PLC0415  only --verify needs the grader
 
     qs = [q for q in questions(chapter) if not q.manual]
     missing = [q.label for q in qs if not q.wrong]

@@ -1,7 +1,7 @@
 """Grade a folder of submitted assignment notebooks with otter-grader: scores.csv and feedback.
 
-    python scripts/grade.py SUBMISSIONS                 # -> _build/grades/<folder>/
-    python scripts/grade.py SUBMISSIONS --chapter pooling --time-limit 60 --jobs 2 --out DIR
+    python -m scripts.grade SUBMISSIONS                 # -> _build/grades/<folder>/
+    python -m scripts.grade SUBMISSIONS --chapter pooling --time-limit 60 --jobs 2 --out DIR
 
 Each file of SUBMISSIONS is graded on its own, in a child process, against the chapter's
 autograder zip (``make assignments``) with ``otter.api.grade_submission`` (no Docker): the
@@ -36,12 +36,9 @@ from pathlib import Path
 
 import nbformat
 
-SCRIPTS = Path(__file__).resolve().parent
-ROOT = SCRIPTS.parent
-if str(SCRIPTS) not in sys.path:
-    sys.path.insert(0, str(SCRIPTS))
+from scripts.assignments import METADATA_KEY  # the notebook metadata naming the chapter
 
-from assignments import METADATA_KEY  # noqa: E402  the notebook metadata naming the chapter
+ROOT = Path(__file__).resolve().parents[1]
 
 GRACE = 60  # seconds a child may run past the clock limit (kernel start, otter's own cells)
 CLOCK_FACTOR = 10  # the clock limit, in multiples of the processor-time limit
@@ -173,7 +170,8 @@ def run_child(path: Path, autograder: Path, limit: float) -> tuple[dict | None, 
         result = Path(tmp) / "result.json"
         command = [
             sys.executable,
-            __file__,
+            "-m",
+            "scripts.grade",
             "--one",
             str(path.resolve()),
             "--autograder",

@@ -16,19 +16,14 @@ from __future__ import annotations
 
 import csv
 import functools
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from scripts import assignments, exercises, grade
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
-
-import exercises  # noqa: E402
-import grade  # noqa: E402
-
-import assignments  # noqa: E402
 
 CHAPTER = "cross-correlation"
 # Seconds of processor time per notebook (and ten times that on the clock). The chapter's
