@@ -369,15 +369,15 @@ def rubric(chapter: Chapter, qs: list[Question]) -> str:
 
 
 def _requirements() -> str:
-    """The grading image's pins: requirements.txt with the course package from its repository,
-    and PyTorch's CPU wheels (the default torch wheel pulls gigabytes of CUDA libraries)."""
-    repository = course().repository
+    """The grading image's pins: requirements.txt with the course package from its repository at
+    the release the notebooks install, and PyTorch's CPU wheels (the default torch wheel pulls
+    gigabytes of CUDA libraries)."""
     pins = [
         line
         for line in (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
         if line.strip() and not line.startswith(("#", "-e"))
     ]
-    return "\n".join([CPU_TORCH, f"conv-course-helpers @ git+{repository}", *pins]) + "\n"
+    return "\n".join([CPU_TORCH, course().requirement, *pins]) + "\n"
 
 
 def build(chapter: Chapter, out: Path = OUT, *, autograder: bool = True) -> dict[str, Path]:
