@@ -135,7 +135,7 @@ def start_jupyter_server(
     env: dict[str, str] | None = None,
     timeout: float = START_TIMEOUT,
 ) -> Iterator[JupyterServer]:
-    """Start JupyterLab on 127.0.0.1 serving ``root_dir``; yield a ``JupyterServer`` once it answers.
+    """Start JupyterLab on 127.0.0.1 serving ``root_dir``; yield a ``JupyterServer`` once ready.
 
     ``extra_args`` go to the server's command line (e.g. ``--ServerApp.allow_origin=...`` for a
     page on another origin); ``env`` adds environment variables for the server and its kernels.
