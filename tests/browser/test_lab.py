@@ -43,7 +43,7 @@ RUN_ALL_MS = 600_000
 REDRAW_MS = 30_000
 
 # Labels a chapter may define: (label)= targets, and figure/exercise names and labels.
-LABEL_LINE = re.compile(r"^\(([\w-]+)\)=$|^:(?:name|label): ([\w-]+)$|^\s+name: ([\w-]+)$", re.M)
+LABEL_LINE = re.compile(r"^\(([\w-]+)\)=$|^:?\s*(?:name|label): ([\w-]+)$", re.M)
 
 
 def labels(path: Path) -> set[str]:
@@ -139,10 +139,15 @@ class Lab:
         )
         run.opened_as = page.evaluate(
             "() => { const w = window.jupyterapp.shell.currentWidget;"
-            " return w.hasClass('jp-NotebookPanel') ? 'notebook' : w.node.className; }"
+            " if (w.hasClass('jp-NotebookPanel')) return 'notebook';"
+            " return w.node.querySelector('.jp-FileEditor') ? 'text editor' : w.node.className; }"
         )
         self.runs[chapter] = run
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        shot = SHOTS / f"lab-{Path(chapter).stem}.png"
         if run.opened_as != "notebook":
+            page.wait_for_timeout(2000)  # let the console report what went wrong
+            page.screenshot(path=str(shot))
             return run
         # The kernel the notebook asked for (python3) has started and is idle.
         page.wait_for_function(
@@ -150,8 +155,7 @@ class Lab:
             " return s.session && s.session.kernel && s.kernelDisplayStatus === 'idle'; }",
             timeout=KERNEL_MS,
         )
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"lab-{Path(chapter).stem}.png"))
+        page.screenshot(path=str(shot))
         page.get_by_role("menuitem", name="Run", exact=True).click()
         page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
         page.wait_for_function(
@@ -225,7 +229,10 @@ def lab():
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_chapter_opens_as_a_notebook_and_runs_all_cells(lab, chapter):
     run = lab.run(chapter)
-    assert run.opened_as == "notebook", f"{chapter} opened as {run.opened_as!r}, not a notebook"
+    assert run.opened_as == "notebook", (
+        f"{chapter} opened in a {run.opened_as!r}, not a notebook; console:\n"
+        + "\n".join(run.errors)
+    )
     unrun = [c["source"] for c in run.cells if c["count"] is None]
     assert not unrun, f"{len(unrun)} of {len(run.cells)} code cells did not run: {unrun[:3]}"
     failed = [c for c in run.cells if c["errors"] and "raises-exception" not in c["tags"]]
