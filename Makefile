@@ -45,10 +45,10 @@ serve: $(STAMP)
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory $(HTML)
 
 # JupyterLab from .venv with Binder's lab settings (binder/jupyter: a chapter's .md opens as a
-# notebook, the kernel starts by itself), opening the first chapter. LAB_ARGS adds options,
-# e.g. LAB_ARGS=--no-browser.
+# notebook, the kernel starts by itself) and no autosave (binder/local: running a chapter does not
+# rewrite it), opening the first chapter. LAB_ARGS adds options, e.g. LAB_ARGS=--no-browser.
 lab: $(STAMP)
-	JUPYTER_CONFIG_PATH="$(CURDIR)/binder/jupyter" $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 \
+	JUPYTER_CONFIG_PATH="$(CURDIR)/binder/local:$(CURDIR)/binder/jupyter" $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 \
 		--ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/book/intro.md $(LAB_ARGS)
 
 # The instructor kit (see book/instructors.md): solutions removed, not hidden. The student book

@@ -6,12 +6,13 @@
         page.goto(server.url_for("lab/tree/book/cross-correlation.md"))
 
 The server listens on 127.0.0.1 on a free port, with a random token, serves ``root_dir`` and runs
-JupyterLab with the same lab configuration as Binder: ``binder/jupyter`` is put on the Jupyter
-config path (Binder's ``postBuild`` installs the same files), so a chapter's ``.md`` file opens as a
-notebook exactly as it does from a Binder launch link. Everything else the user may have configured
-(``~/.jupyter``, user-installed extensions or kernels, saved workspaces) is kept out: config, data
-and runtime directories are fresh temporary ones. The server, and every kernel it started, is
-stopped when the ``with`` block ends.
+JupyterLab with the same lab settings as Binder: ``binder/jupyter`` is on the Jupyter config path
+(Binder's ``postBuild`` installs the same file), so a chapter's ``.md`` file opens as a notebook
+exactly as it does from a Binder launch link. ``binder/local`` adds what only a checkout needs:
+no autosave; and checkpoints go to a temporary directory, so the checkout is never written to.
+Everything else the user may have configured (``~/.jupyter``, user-installed extensions or
+kernels, saved workspaces) is kept out: config, data and runtime directories are fresh temporary
+ones. The server, and every kernel it started, is stopped when the ``with`` block ends.
 """
 
 from __future__ import annotations
@@ -34,8 +35,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 REPO = Path(__file__).resolve().parents[2]
-# The lab settings Binder uses (binder/postBuild copies them into ~/.jupyter).
-BINDER_CONFIG = REPO / "binder" / "jupyter"
+# The lab settings Binder uses (binder/postBuild copies them into ~/.jupyter), and, in a checkout
+# only, no autosave (binder/local): running a chapter must not rewrite its .md file.
+CONFIG_PATH = [REPO / "binder" / "local", REPO / "binder" / "jupyter"]
 START_TIMEOUT = 120.0  # seconds; a cold JupyterLab start on a loaded 2-core machine takes ~5-20 s
 STOP_TIMEOUT = 20.0
 
@@ -79,7 +81,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def server_command(root_dir: Path, port: int, token: str, extra_args: Sequence[str]) -> list[str]:
+def server_command(
+    root_dir: Path, port: int, token: str, checkpoints: Path, extra_args: Sequence[str]
+) -> list[str]:
     return [
         sys.executable,
         "-m",
@@ -90,6 +94,8 @@ def server_command(root_dir: Path, port: int, token: str, extra_args: Sequence[s
         "--ServerApp.port_retries=0",
         f"--IdentityProvider.token={token}",
         f"--ServerApp.root_dir={root_dir}",
+        # Checkpoints (made when a file is opened) go to the temporary directory, not the checkout.
+        f"--FileCheckpoints.checkpoint_dir={checkpoints}",
         "--allow-root",  # CI containers run as root
         # Offline: no news feed, no update check, no extension search on PyPI.
         "--LabApp.news_url=",
@@ -146,7 +152,7 @@ def start_jupyter_server(
         server_env = {
             **os.environ,
             "JUPYTER_CONFIG_DIR": str(home / "config"),
-            "JUPYTER_CONFIG_PATH": str(BINDER_CONFIG),
+            "JUPYTER_CONFIG_PATH": os.pathsep.join(map(str, CONFIG_PATH)),
             "JUPYTER_DATA_DIR": str(home / "data"),
             "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
             "PYDEVD_DISABLE_FILE_VALIDATION": "1",
@@ -159,7 +165,7 @@ def start_jupyter_server(
             server = JupyterServer(f"http://127.0.0.1:{port}/", token, port, root, log_path)
             with log_path.open("w") as log:
                 process = subprocess.Popen(
-                    server_command(root, port, token, extra_args),
+                    server_command(root, port, token, home / "checkpoints", extra_args),
                     cwd=root,
                     env=server_env,
                     stdin=subprocess.DEVNULL,

@@ -58,6 +58,7 @@ def target_labels(path: Path) -> set[str]:
 
 
 BOOK_LABELS = set().union(*(labels(ROOT / c) for c in CHAPTERS))
+SOURCES = {c: (ROOT / c).read_bytes() for c in CHAPTERS}  # as they were before any ran
 
 
 def known_upstream(text: str, stack: str) -> bool:
@@ -97,7 +98,8 @@ class Lab:
     def __init__(self, server, browser):
         self.server = server
         self.context = browser.new_context(viewport=DESKTOP)
-        self.runs: dict[str, Run] = {}
+        self.runs: dict[str, Run] = {}  # chapters open now
+        self.opened: set[str] = set()  # every chapter opened so far
         self.refused: list[str] = []
 
     def _route(self, route):
@@ -116,6 +118,7 @@ class Lab:
         start = time.monotonic()
         page = self.context.new_page()
         run = Run(chapter, page)
+        self.opened.add(chapter)
         page.route("**/*", self._route)
 
         def console(msg):
@@ -291,3 +294,9 @@ def test_explorer_redraws_when_a_slider_moves(lab):
     explorer.screenshot(path=str(SHOTS / "lab-explorer-after.png"))
     assert not lab.runs[INTERACTIVE].errors
     print(f"explorer redrew in {redraw:.2f} s")
+
+
+def test_running_the_chapters_wrote_nothing_to_them(lab):
+    lab.run(INTERACTIVE)  # already open when the tests above ran
+    changed = [c for c in lab.opened if (ROOT / c).read_bytes() != SOURCES[c]]
+    assert not changed, f"JupyterLab rewrote {changed} (autosave must be off: binder/local)"
