@@ -152,7 +152,8 @@ def test_book_config_is_strict_cached_and_has_no_broken_launch_button():
     assert config["sphinx"]["config"]["nb_execution_raise_on_error"] is True
     buttons = config["launch_buttons"]
     assert buttons["binderhub_url"] and buttons["thebe"] is True
-    assert "colab_url" not in buttons, "Colab cannot open .md notebooks"
+    # The theme's Colab button would open the .md; course_pages links the exported notebook.
+    assert "colab_url" not in buttons, "Colab cannot open .md notebooks (see tests/test_colab.py)"
     assert config["html"]["use_repository_button"] and config["html"]["use_issues_button"]
 
 
