@@ -17,13 +17,14 @@ define fresh-cache
 	@$(PYTHON) scripts/cache_key.py --refresh $(1)
 endef
 
-.PHONY: book test serve student notebooks assignments grade lint clean help
+.PHONY: book test serve lab student notebooks assignments grade lint clean help
 
 help:
 	@echo "make book      build the HTML book into $(HTML) (creates .venv on first use;"
 	@echo "               STRICT_BUILD=1: warnings are errors, as in make test)"
 	@echo "make test      lint, strict book build, unit tests, every chapter under nbval, browser tests"
 	@echo "make serve     serve $(HTML) on http://127.0.0.1:$(PORT)"
+	@echo "make lab       JupyterLab with the chapters as notebooks, set up as on Binder"
 	@echo "make student   build the book without solutions into _build/student/html (for students)"
 	@echo "make notebooks student and instructor notebooks (.ipynb, zips) into _build/notebooks"
 	@echo "make assignments  autograded assignments (otter-grader) into _build/assignments"
@@ -44,6 +45,13 @@ serve: $(STAMP)
 	@test -f $(HTML)/index.html || $(MAKE) book
 	@echo "Serving the book on http://127.0.0.1:$(PORT) (Ctrl-C to stop)"
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory $(HTML)
+
+# JupyterLab from .venv with Binder's lab settings (binder/jupyter: a chapter's .md opens as a
+# notebook, the kernel starts by itself) and no autosave (binder/local: running a chapter does not
+# rewrite it), opening the first chapter. LAB_ARGS adds options, e.g. LAB_ARGS=--no-browser.
+lab: $(STAMP)
+	JUPYTER_CONFIG_PATH="$(CURDIR)/binder/local:$(CURDIR)/binder/jupyter" $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 \
+		--ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/book/intro.md $(LAB_ARGS)
 
 # The instructor kit (see book/instructors.md): solutions removed, not hidden. The student book
 # has its own execution cache, dropped on the same key as the instructor book's.
