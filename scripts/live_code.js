@@ -42,8 +42,12 @@
     });
   }
 
-  // Cells tagged `thebe-init` (the chapter's setup) run as soon as the kernel is ready.
+  // Cells tagged `thebe-init` (the chapter's setup) run once, as soon as the kernel is ready
+  // (thebe reports the session ready again later; running a cell again cancels its first run).
+  var initDone = false;
   function runInitCells() {
+    if (initDone) return;
+    initDone = true;
     document.querySelectorAll(".tag_thebe-init .thebe-run-button").forEach(function (run) {
       run.click();
     });

@@ -232,7 +232,7 @@ def test_live_code_runs_every_cell_in_page_order(
 
 def explorer_redraws(page):
     """The ipywidgets explorer run under Live Code redraws when its input-size slider moves."""
-    explorer = page.locator(".thebe-cell .widget-vbox").first
+    explorer = page.locator(".jupyter-widgets.widget-vbox").first
     explorer.scroll_into_view_if_needed()
     SHOTS.mkdir(parents=True, exist_ok=True)
     explorer.screenshot(path=str(SHOTS / "thebe-explorer-before.png"))
