@@ -152,5 +152,69 @@ def test_book_config_is_strict_cached_and_has_no_broken_launch_button():
     assert config["sphinx"]["config"]["nb_execution_raise_on_error"] is True
     buttons = config["launch_buttons"]
     assert buttons["binderhub_url"] and buttons["thebe"] is True
-    assert "colab_url" not in buttons, "Colab cannot open .md notebooks"
+    # The theme's Colab button would open the .md; course_pages links the exported notebook.
+    assert "colab_url" not in buttons, "Colab cannot open .md notebooks (see tests/test_colab.py)"
     assert config["html"]["use_repository_button"] and config["html"]["use_issues_button"]
+
+
+WORKFLOWS = ROOT / ".github" / "workflows"
+
+
+def workflows() -> dict[str, dict]:
+    return {p.name: load(f".github/workflows/{p.name}") for p in WORKFLOWS.glob("*.yml")}
+
+
+def test_ci_caches_the_execution_cache_with_its_key():
+    """The Makefile keeps `_build/.jupyter_cache` only when `_build/.cache-key` matches the key of
+    scripts/cache_key.py; CI computes its cache key with the same script and restores both files.
+    (tests/test_build.py shows that a restored cache then executes nothing.)"""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "scripts/cache_key.py --refresh" in makefile
+    assert "sha1sum" not in makefile, "one key recipe: scripts/cache_key.py"
+    for name, needs_save in (("test.yml", True), ("deploy.yml", False)):
+        steps = [s for job in workflows()[name]["jobs"].values() for s in job["steps"]]
+        key_steps = [s for s in steps if "scripts/cache_key.py" in s.get("run", "")]
+        assert len(key_steps) == 1, name
+        caches = [s for s in steps if s.get("uses", "").startswith("actions/cache")]
+        assert len(caches) == 1, name
+        cache = caches[0]
+        action = "actions/cache@" if needs_save else "actions/cache/restore@"
+        assert cache["uses"].startswith(action), name
+        assert set(cache["with"]["path"].split()) == {"_build/.jupyter_cache", "_build/.cache-key"}
+        assert f"steps.{key_steps[0]['id']}.outputs.key" in cache["with"]["key"]
+        assert cache["with"]["restore-keys"] in cache["with"]["key"]
+
+
+def test_deploy_builds_strictly_only_the_commit_the_tests_passed_on():
+    deploy = workflows()["deploy.yml"]
+    trigger = deploy[True]  # YAML reads the key `on` as True
+    assert set(trigger) == {"workflow_run"}, "no push/dispatch trigger that skips the tests"
+    run = trigger["workflow_run"]
+    assert run["workflows"] == [load(".github/workflows/test.yml")["name"]]
+    assert run["types"] == ["completed"] and run["branches"] == ["main"]
+    build = deploy["jobs"]["build"]
+    assert "github.event.workflow_run.conclusion == 'success'" in build["if"]
+    checkout = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["ref"] == "${{ github.event.workflow_run.head_sha }}"
+    assert any(s.get("run", "").startswith("make book STRICT_BUILD=1") for s in build["steps"])
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "jupyter-book build . $(if $(STRICT_BUILD),$(STRICT))" in makefile
+
+
+def test_every_workflow_job_has_a_timeout_and_checkouts_keep_no_credentials():
+    for name, workflow in workflows().items():
+        for job_name, job in workflow["jobs"].items():
+            minutes = job.get("timeout-minutes")
+            assert isinstance(minutes, int) and 0 < minutes <= 120, f"{name}: {job_name}"
+            for step in job["steps"]:
+                if step.get("uses", "").startswith("actions/checkout@"):
+                    assert step["with"]["persist-credentials"] is False, f"{name}: {job_name}"
+
+
+def test_dependabot_updates_actions_and_every_pip_pin_list():
+    updates = load(".github/dependabot.yml")["updates"]
+    watched = {(u["package-ecosystem"], u["directory"]) for u in updates}
+    assert ("github-actions", "/") in watched
+    for folder in ("/", "/binder"):
+        assert ("pip", folder) in watched
+        assert (ROOT / folder.lstrip("/") / "requirements.txt").exists()
