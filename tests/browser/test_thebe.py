@@ -201,9 +201,8 @@ def test_live_code_runs_every_cell_in_page_order(
     try:
         assert live.response is not None and live.response.status == 200, page_name
         if not expected:  # nothing to run: no code cell is shown
-            count = live.page.evaluate(
-                "() => document.querySelectorAll(`${thebe_selector} ${thebe_selector_input}`).length"
-            )
+            inputs = "() => document.querySelectorAll(`${thebe_selector} ${thebe_selector_input}`)"
+            count = live.page.evaluate(f"{inputs}.length")
             assert count == 0, page_name
             return
         live.activate()
