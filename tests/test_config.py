@@ -141,7 +141,8 @@ def test_launch_links_open_the_deployed_commit():
     runs = [step.get("run", "") for step in steps]
     sed = 'sed -i "s/^  branch: main$/  branch: ${GITHUB_SHA}/" _config.yml'
     pin = next(i for i, run in enumerate(runs) if sed in run)
-    assert pin < runs.index("make book")
+    build = next(i for i, run in enumerate(runs) if run.startswith("make book"))
+    assert pin < build
 
 
 def test_book_config_is_strict_cached_and_has_no_broken_launch_button():
@@ -218,3 +219,52 @@ def test_dependabot_updates_actions_and_every_pip_pin_list():
     for folder in ("/", "/binder"):
         assert ("pip", folder) in watched
         assert (ROOT / folder.lstrip("/") / "requirements.txt").exists()
+
+
+def chapter_imports() -> dict[str, set[str]]:
+    """``{top-level module: chapters}`` for every module a toc chapter's code cells import."""
+    import ast
+
+    import jupytext
+
+    from scripts.exercises import toc_documents
+
+    found: dict[str, set[str]] = {}
+    for path in toc_documents(ROOT / "_toc.yml"):
+        for cell in jupytext.read(path).cells:
+            if cell.cell_type != "code":
+                continue
+            source = "\n".join(
+                line
+                for line in cell.source.splitlines()
+                if not line.lstrip().startswith(("%", "!"))
+            )
+            for node in ast.walk(ast.parse(source)):
+                if isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                    names = [node.module]
+                else:
+                    continue
+                for name in names:
+                    found.setdefault(name.split(".")[0], set()).add(path.name)
+    return found
+
+
+def test_binder_installs_every_module_the_chapters_import():
+    import sys
+    from importlib.metadata import packages_distributions
+
+    binder = pins("binder/requirements.txt")
+    providers = packages_distributions()
+    missing = {}
+    for module, chapters in chapter_imports().items():
+        # helpers and scripts: the project's own packages, installed by binder/postBuild
+        if module in sys.stdlib_module_names or module in ("helpers", "scripts"):
+            continue
+        dists = {re.sub(r"[-_.]+", "-", d).lower() for d in providers.get(module, [module])}
+        if not dists & binder.keys():
+            missing[module] = sorted(chapters)
+    assert not missing, (
+        f"chapters import modules binder/requirements.txt does not install: {missing}"
+    )

@@ -25,6 +25,7 @@ import pytest
 from jupyter_test_server import start_jupyter_server
 from test_site import CHROMIUM, CHROMIUM_ARGS, DESKTOP
 
+import helpers
 from scripts.exercises import is_notebook, toc_documents
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -289,8 +290,10 @@ def test_explorer_redraws_when_a_slider_moves(lab):
     )
     redraw = time.monotonic() - start
     assert int(readout.inner_text()) == value + 1
-    after = view.inner_text()
-    assert f"n = {value + 1}" in after.replace("\u2009", " ") or str(value + 1) in after
+    # The redrawn view states the new shapes, as helpers computes them (kernel 3, no padding).
+    n = value + 1
+    h, w = helpers.conv_output_shape((n, n), (3, 3))
+    assert f"input (1, {n}, {n}) → output shape (1, {h}, {w})" in view.inner_text()
     explorer.screenshot(path=str(SHOTS / "lab-explorer-after.png"))
     assert not lab.runs[INTERACTIVE].errors
     print(f"explorer redrew in {redraw:.2f} s")
