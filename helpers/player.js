@@ -279,8 +279,15 @@ function c2dPlayer(root) {
     // row and column numbers around the full result: the step text names rows and columns
     var og = grid(D.ch + 1, D.cw + 1, function (r, c) {
       if (r === 0 || c === 0) {
+        // row and column numbers: the table's headers (the corner is an empty cell)
         var idx = el("div", "c2d-cell c2d-idx" + (r === 0 && c > 0 ? " is-colidx" : "") + (c === 0 && r > 0 ? " is-rowidx" : ""), r === 0 ? (c > 0 ? String(c - 1) : "") : String(r - 1));
-        idx.setAttribute("aria-hidden", "true");
+        if (r === 0 && c > 0) {
+          idx.setAttribute("role", "columnheader");
+          idx.setAttribute("aria-label", "column " + (c - 1));
+        } else if (c === 0 && r > 0) {
+          idx.setAttribute("role", "rowheader");
+          idx.setAttribute("aria-label", "row " + (r - 1));
+        }
         return idx;
       }
       var rr = r - 1;

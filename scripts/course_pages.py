@@ -91,6 +91,9 @@ def _reader_page(app, pagename, templatename, context, doctree):
         body = without_runtime(body)
         app.add_css_file(STATIC_CSS)
         app.add_js_file(STATIC_JS, loading_method="defer")
+    # myst-nb's "Show code cell source" toggles: the visible text names them (an aria-label of
+    # "Toggle hidden content" hides it from speech-input users: label-content-name-mismatch).
+    body = body.replace('<summary aria-label="Toggle hidden content">', "<summary>")
     context["body"] = mark_chinese(body)
 
 
