@@ -37,7 +37,7 @@ from functools import cached_property
 import numpy as np
 import torch
 
-from .assets import inline_runtime
+from .assets import inline_runtime, without_runtime
 from .style import MINUS, format_number
 
 MODES = {"corr": "Cross-correlation", "max": "Max pooling", "avg": "Average pooling"}
@@ -776,8 +776,8 @@ def _heading(root_id: str, title: str, description: str) -> str:
 class Player:
     """A kernel-sliding player; a notebook or the built book displays it through ``_repr_html_``.
 
-    ``steps`` are the :class:`Step` objects it plays, ``html`` the complete HTML (``nbytes`` its
-    size in bytes).
+    ``steps`` are the :class:`Step` objects it plays, ``html`` the complete HTML, runtime included
+    (``nbytes``: what it adds to a book page, without the runtime).
     """
 
     def __init__(self, plan, title: str | None, description: str | None):
@@ -799,8 +799,9 @@ class Player:
 
     @property
     def nbytes(self) -> int:
-        """Size of the player's HTML in bytes (UTF-8): what it adds to a page."""
-        return len(self.html.encode("utf-8"))
+        """What the player adds to a book page, in bytes (UTF-8): its HTML without the inline
+        runtime, which the book loads once per page (:mod:`helpers.assets`)."""
+        return len(without_runtime(self.html).encode("utf-8"))
 
     def _render(self, payload: str, widest: int, figure: str) -> str:
         pid = self.id

@@ -26,7 +26,7 @@ import itertools
 import json
 
 from .animation import MAX_SIDE, _heading, _step_buttons
-from .assets import inline_runtime
+from .assets import inline_runtime, without_runtime
 
 OPERATIONS = {
     "corr": "Cross-correlation",
@@ -90,8 +90,9 @@ class StaticExplorer:
 
     @property
     def nbytes(self) -> int:
-        """Size of the explorer's HTML in bytes (UTF-8): what it adds to a page."""
-        return len(self.html.encode("utf-8"))
+        """What the explorer adds to a book page, in bytes (UTF-8): its HTML without the inline
+        runtime, which the book loads once per page (:mod:`helpers.assets`)."""
+        return len(without_runtime(self.html).encode("utf-8"))
 
     def _render(self, payload: str) -> str:
         xid = self.id
