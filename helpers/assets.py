@@ -68,7 +68,8 @@ def with_common(name: str) -> str:
 
 @cache
 def runtime_js() -> str:
-    """The players' and explorers' script: defines nothing global, starts every root it finds.
+    """The players' and explorers' script: defines nothing global, starts every root it finds,
+    one per task, after the page is parsed (until then each shows its static final state).
 
     It runs again harmlessly (each root is started once: ``data-ready``), so inline copies in a
     notebook and the static file can coexist.
@@ -77,12 +78,21 @@ def runtime_js() -> str:
         "(function () {\n"
         '"use strict";\n'
         f"{with_common('player.js')}\n{with_common('explorer.js')}\n"
+        # One root per task, so a page of players never blocks the reader (each root shows
+        # its static final state until then); on a page still loading, after it is parsed.
         "function start() {\n"
-        '  document.querySelectorAll(".c2d-player:not([data-ready])").forEach(c2dPlayer);\n'
-        '  document.querySelectorAll(".c2d-xp:not([data-ready])").forEach(c2dExplorer);\n'
+        '  var roots = [].slice.call(document.querySelectorAll(".c2d-player:not([data-ready]), '
+        '.c2d-xp:not([data-ready])"));\n'
+        "  (function next() {\n"
+        "    var root = roots.shift();\n"
+        "    if (!root) return;\n"
+        '    (root.classList.contains("c2d-xp") ? c2dExplorer : c2dPlayer)(root);\n'
+        "    if (roots.length) setTimeout(next, 0);\n"
+        "  })();\n"
         "}\n"
-        "start();\n"
-        'if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);\n'
+        'if (document.readyState === "loading") {\n'
+        '  document.addEventListener("DOMContentLoaded", function () { setTimeout(start, 0); });\n'
+        "} else start();\n"
         "})();\n"
     )
 

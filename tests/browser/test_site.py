@@ -656,9 +656,9 @@ def test_each_page_loads_the_player_runtime_once(site):
 
     for page_name in player_pages(site):
         page_html = html_path(page_name).read_text(encoding="utf-8")
-        assert RUNTIME_CLASS not in page_html, page_name
-        assert page_html.count(f'_static/{STATIC_JS}"') == 1, page_name
-        assert page_html.count(f'_static/{STATIC_CSS}"') == 1, page_name
+        assert f'class="{RUNTIME_CLASS}"' not in page_html, page_name
+        assert page_html.count(f"_static/{STATIC_JS}") == 1, page_name
+        assert page_html.count(f"_static/{STATIC_CSS}") == 1, page_name
     assert (site / "_static" / STATIC_JS).stat().st_size > 1000
 
 
