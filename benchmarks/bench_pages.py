@@ -47,7 +47,8 @@ def main(argv=None) -> int:
         sites.append((label, Path(directory), Path(modules) if modules else browsing.NODE_MODULES))
     times = {(label, page): [] for label, _, _ in sites for page in PAGES}
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=browsing.CHROMIUM_ARGS)
+        chromium = "/usr/bin/chromium"
+        browser = p.chromium.launch(executable_path=chromium, args=browsing.CHROMIUM_ARGS)
         for _ in range(args.repeats):
             for label, directory, modules in sites:
                 browsing.NODE_MODULES = modules

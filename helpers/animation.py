@@ -30,7 +30,6 @@ import hashlib
 import html
 import itertools
 import json
-import re
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -760,7 +759,7 @@ def _static_figure(plan, data: dict, n: int) -> str:
         ]
     return (
         f'<div class="c2d-static"><p class="c2d-static-note">After the last step ({n} of {n}):</p>'
-        f'{"".join(parts)}</div>'
+        f"{''.join(parts)}</div>"
     )
 
 

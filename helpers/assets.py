@@ -101,7 +101,8 @@ def runtime_js() -> str:
 def runtime_css() -> str:
     """The players' stylesheet, the same rules scoped to the explorer, and the explorer's own."""
     player = compact(asset("player.css"))
-    return "\n".join([player, player.replace(".c2d-player", ".c2d-xp"), compact(asset("explorer.css"))])
+    explorer = compact(asset("explorer.css"))
+    return "\n".join([player, player.replace(".c2d-player", ".c2d-xp"), explorer])
 
 
 @cache

@@ -11,8 +11,9 @@ substituted, the output shape (or, for an impossible combination, the same expla
 kernel, is added into the output.
 
 Unlike :func:`helpers.explore` (ipywidgets) it needs no Python kernel: everything runs in the
-page's JavaScript (``explorer.js``, styled by the player's ``player.css`` plus ``explorer.css``: the
-page runtime of :mod:`helpers.assets`, inline in a notebook, one static file in the book). The shape arithmetic therefore exists twice, here in :mod:`helpers.shapes` and in
+page's JavaScript (``explorer.js``, styled by the player's ``player.css`` plus ``explorer.css``:
+the page runtime of :mod:`helpers.assets`, inline in a notebook, one static file in the
+book). The shape arithmetic therefore exists twice, here in :mod:`helpers.shapes` and in
 ``explorer.js``; the browser test ``tests/browser/test_explorer_page.py`` sets the controls over a
 grid of combinations and checks every displayed size, error message and value against
 :mod:`helpers.shapes` and the course's operations.

@@ -33,7 +33,8 @@ SUMMARY_PAGES = ["book/instructors", "book/glossary"]
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 COURSE_CSS = Path(__file__).with_name("course.css")
 # Han ideographs with the CJK punctuation and full-width forms that sit between them.
-CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff](?:[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]*[\u3400-\u9fff\uf900-\ufaff\uff09])?")
+_HAN = "\u3400-\u9fff\uf900-\ufaff"
+CJK_RUN = re.compile(rf"[{_HAN}](?:[\u3000-\u303f{_HAN}\uff00-\uffef]*[{_HAN}\uff09])?")
 _TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
 _RAW_TEXT = re.compile(r"<(script|style|textarea)\b", re.IGNORECASE)
 
@@ -63,7 +64,7 @@ def _each_script_once(app, pagename, templatename, context, doctree):
 
 
 def mark_chinese(body: str) -> str:
-    """Wrap each run of Chinese text (outside tags, scripts and styles) in ``<span lang="zh-Hans">``.
+    """Wrap each run of Chinese text (not in tags, scripts, styles) in ``<span lang="zh-Hans">``.
 
     ``<td>卷积</td>`` -> ``<td><span lang="zh-Hans">卷积</span></td>``.
     """

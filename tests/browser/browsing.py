@@ -2,9 +2,10 @@
 requests answered from the project's own npm packages, and the measurements made in the page.
 
 The book's pages load MathJax from jsDelivr (``cdn.jsdelivr.net/npm/mathjax@4/...``). The tests
-never reach the network: :func:`local_npm_file` maps every ``cdn.jsdelivr.net/npm/<package>@<v>/<path>``
-request onto ``node_modules/<package>/<path>``, installed from ``package.json`` by ``make`` (so the
-MathJax that renders in the tests is the major version the page asks for). Anything else that
+never reach the network: :func:`local_npm_file` maps every
+``cdn.jsdelivr.net/npm/<package>@<v>/<path>`` request onto ``node_modules/<package>/<path>``,
+installed from ``package.json`` by ``make`` (so the MathJax that renders in the tests is the major
+version the page asks for). Anything else that
 leaves 127.0.0.1 is refused.
 """
 
@@ -108,7 +109,8 @@ MATH_READY = """async () => {
   if (!document.querySelector('div.math, span.math')) return 'no maths';
   for (let i = 0; i < 400 && !(window.MathJax && MathJax.startup && MathJax.startup.promise); i++)
     await new Promise(r => setTimeout(r, 25));
-  if (!(window.MathJax && MathJax.startup && MathJax.startup.promise)) return 'MathJax did not load';
+  if (!(window.MathJax && MathJax.startup && MathJax.startup.promise))
+    return 'MathJax did not load';
   await MathJax.startup.promise;
   return 'typeset';
 }"""

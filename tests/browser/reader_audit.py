@@ -7,6 +7,7 @@ the players, and records:
 - clipped display formulas and outputs (:data:`browsing.CLIPPED`);
 - tab stops per player (:data:`browsing.TAB_STOPS`);
 - axe-core violations of impact serious or critical, in the light and the dark colour mode;
+- at 375 px, a screenshot of each formula in :data:`FORMULA_SHOTS`;
 - at 1280 px, a print-media screenshot of the whole page (``<shots>/print-<page>.png``) and the
   number of A4 pages it prints to.
 
@@ -48,9 +49,18 @@ AXE_EXCEPTIONS: list[tuple[str, str, str]] = [
     ),
 ]
 
+# Display formulas to photograph at 375 px (the three that issue 16 found cut off): page ->
+# [(file name, text of the admonition that holds the formula)].
+FORMULA_SHOTS = {
+    "book/channels": [("channels-two-channels-by-hand", "Two channels by hand")],
+    "book/cross-correlation": [("cross-correlation-by-hand", "Cross-correlation by hand")],
+    "book/padding-stride": [("padding-stride-reading-other-texts", "Reading other texts")],
+}
+
 PLAYERS_READY = """async () => {
   for (let i = 0; i < 200; i++) {
-    const waiting = document.querySelectorAll('.c2d-player:not([data-ready]), .c2d-xp:not([data-ready])');
+    const waiting = document.querySelectorAll(
+      '.c2d-player:not([data-ready]), .c2d-xp:not([data-ready])');
     if (!waiting.length) return true;
     await new Promise(r => setTimeout(r, 25));
   }
@@ -103,8 +113,11 @@ def problems(results: list[PageResult]) -> list[str]:
         at = f"{r.page} @ {r.width}px"
         if r.math not in ("typeset", "no maths"):
             found.append(f"{at}: maths {r.math}")
-        found += [f"{at}: clipped {what} {where!r} ({px} px hidden)" for what, where, px in r.clipped]
-        found += [f"{at}: player {k} has {n} tab stops" for k, n in enumerate(r.tab_stops) if n != 1]
+        found += [
+            f"{at}: clipped {what} {where!r} ({px} px hidden)" for what, where, px in r.clipped
+        ]
+        found += [f"{at}: player {k} has {n} tab stops" for k, n in enumerate(r.tab_stops) if n > 1]
+        found += [f"{at}: player {k} has no tab stop" for k, n in enumerate(r.tab_stops) if n < 1]
         for mode, nodes in r.axe.items():
             found += [
                 f"{at} {mode}: axe {rule} at {target}: {snippet}"
@@ -138,6 +151,11 @@ async def _audit_page(browser, base: str, page: str, width: str, shots: Path | N
             await tab.evaluate(SET_MODE, mode)
             exceptions = [[rule, selector] for rule, selector, _ in AXE_EXCEPTIONS]
             result.axe[mode] = await tab.evaluate(RUN_AXE, [exceptions, MODE_RULES[mode]])
+        if shots is not None and width == "375":
+            for name, text in FORMULA_SHOTS.get(page, []):
+                box = tab.locator(".admonition", has_text=text).first
+                formula = box.locator('mjx-container[display="true"]').first
+                await formula.screenshot(path=str(shots / f"formula-{name}-375.png"))
         if shots is not None and width == "1280":
             await tab.evaluate(SET_MODE, "light")
             await tab.emulate_media(media="print")
