@@ -434,8 +434,8 @@ def _slab_stack(ax, order, rows, cols, x0, y0, draw, label, fs):
         xs, ys = x0 + k * o, front_y - k * o
         z = 10 * (count - k)
         draw(order[k], xs, ys, z, k == 0)
-        ax.text(
-            xs + cols + 0.06,
+        ax.text(  # right of the whole stack, level with the slab's top: never on a slab
+            x0 + cols + depth + 0.08,
             ys + 0.02,
             label(order[k]),
             ha="left",
@@ -482,13 +482,14 @@ def draw_channels(x, kernel, *, padding=0, stride=1, dilation=1, bias=None, step
     kh, kw = plan.kernel_size
     _, oh, ow = plan.out.shape
     o = SLAB_OFFSET
-    depth_in, depth_out = (c_in - 1) * o, (c_out - 1) * o
+    depth_in = (c_in - 1) * o
     k_block_h = kh + depth_in
     k_gap = 1.1
-    k_col_h = c_out * k_block_h + (c_out - 1) * k_gap
+    row_h = max(k_block_h, oh)  # one row per output channel: its kernel, then its map
+    k_col_h = c_out * row_h + (c_out - 1) * k_gap
     gap = 1.6
-    width = wp + depth_in + 0.9 + gap + kw + depth_in + 0.9 + gap + ow + depth_out + 1.2
-    height = max(hp + depth_in, k_col_h, oh + depth_out) + 0.8
+    width = wp + depth_in + 0.9 + gap + kw + depth_in + 0.9 + gap + ow + 1.4
+    height = max(hp + depth_in, k_col_h) + 0.8
     text = st.text if st is not None else ""
     fig, ax, fs = _new_figure(width, height, _widest(plan), text)
     mid = (height - 0.8) / 2 + 0.2
@@ -517,7 +518,7 @@ def draw_channels(x, kernel, *, padding=0, stride=1, dilation=1, bias=None, step
     # kernel stacks, one per output channel, each with C_in slabs
     y_k = mid - k_col_h / 2
     for co in range(c_out):
-        yk = y_k + co * (k_block_h + k_gap)
+        yk = y_k + co * (row_h + k_gap) + (row_h - k_block_h) / 2
         weight = plan.weight[co].double().numpy()
         name = f"kernel {co}" if c_out > 1 else "kernel"
         _label(ax, x_k + (kw + depth_in) / 2, yk, name, fs * 0.9)
@@ -546,24 +547,21 @@ def draw_channels(x, kernel, *, padding=0, stride=1, dilation=1, bias=None, step
                 zorder=100,
             )
 
-    # output slabs, the channel being computed in front
+    # output maps: channel co beside kernel co, channel 0 at the top like the kernels, so no
+    # map hides another and the one being computed shows its values wherever it is
     x_out = x_k + kw + depth_in + 0.9 + gap
     _operator(ax, x_out - gap / 2, mid, "=", fs)
-    y_out = mid - (oh + depth_out) / 2
     label = f"output: {c_out} channel{'s' * (c_out > 1)}"
-    _label(ax, x_out + (ow + depth_out) / 2, y_out, label, fs)
-    order = [co_now] + [c for c in range(c_out) if c != co_now]
-    _slab_stack(
-        ax,
-        order,
-        oh,
-        ow,
-        x_out,
-        y_out,
-        lambda ch, xs, ys, z, front: _output_grid(ax, plan, ch, xs, ys, st, fs, values=front, z=z),
-        ch_label if c_out > 1 else (lambda ch: ""),
-        fs,
-    )
+    for co in range(c_out):
+        y_o = y_k + co * (row_h + k_gap) + (row_h - oh) / 2
+        if co == 0:
+            _label(ax, x_out + ow / 2, y_o, label, fs)
+        _output_grid(ax, plan, co, x_out, y_o, st, fs, values=True, z=10)
+        if c_out > 1:
+            ax.text(
+                x_out + ow + 0.1, y_o + oh / 2, f"ch {co}", ha="left", va="center",
+                fontsize=fs * 0.75, color=PALETTE["muted"],
+            )  # fmt: skip
     fig.alt_text = _alt_text(plan, st)
     return fig
 

@@ -82,3 +82,29 @@ def glossary_markdown(entries):
         meaning = " ".join(e["meaning"].split())
         blocks.append(f"**{e['term']}** · {e['chinese']}\n: {meaning} *Introduced in* {where}.")
     return "\n\n".join(blocks)
+
+
+def notation_rows(page):
+    """The rows (symbol, meaning) of the "## Notation" table of ``page`` (the intro),
+    the one place the course's notation is written down; [] when the page has none."""
+    text = page.read_text(encoding="utf-8")
+    section = re.search(r"^## Notation[^\n]*\n(.*?)(?=^#{1,2} |\Z)", text, re.M | re.S)
+    if not section:
+        return []
+    rows = []
+    for line in section.group(1).splitlines():
+        if not line.lstrip().startswith("|"):
+            continue
+        cells = table_cells(line)
+        if set("".join(cells)) <= set("-: ") or cells[0].lower() == "symbol":
+            continue
+        rows.append(tuple((cells + [""])[:2]))
+    return rows
+
+
+def notation_markdown(rows):
+    """The notation as a MyST definition list (it wraps at phone width, unlike a table)."""
+    blocks = []
+    for symbol, meaning in rows:
+        blocks.append(f"{symbol}\n: {meaning[0].upper()}{meaning[1:]}.")
+    return "\n\n".join(blocks)

@@ -1,7 +1,9 @@
 """Self-checks for exercises: each takes an answer and replies with a hint, never the answer.
 
 One module per chapter topic; this package re-exports every check lazily, so a chapter writes
-``helpers.checks.check_output_size(answer, ...)``.
+``helpers.checks.check_output_size(answer, ...)``. Every check reads its answer with the one
+parser in :mod:`helpers.checks.answers` (Python, NumPy and torch numbers and sequences alike,
+never a set) and is wrapped by its ``@reads_answer``.
 """
 
 from importlib import import_module

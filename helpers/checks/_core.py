@@ -76,16 +76,3 @@ def same_values(answer, expected, *, atol: float = 1e-6) -> bool:
     """Same shape and values within ``atol``."""
     a, e = as_array(answer), as_array(expected)
     return a is not None and e is not None and a.shape == e.shape and np.allclose(a, e, atol=atol)
-
-
-def as_shape(answer) -> tuple[int, ...] | None:
-    """A shape answer (int, tuple, list or ``torch.Size``) as a tuple of ints, or None."""
-    if isinstance(answer, (int, np.integer)) and not isinstance(answer, bool):
-        return (int(answer),)
-    try:
-        items = tuple(answer)
-    except TypeError:
-        return None
-    if all(isinstance(i, (int, np.integer)) and not isinstance(i, bool) for i in items):
-        return tuple(int(i) for i in items)
-    return None

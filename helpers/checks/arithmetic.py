@@ -17,19 +17,10 @@ import torch
 from ..correlation import flip_kernel
 from ..shapes import conv_output_size, output_padding_for, transposed_output_size
 from ..transposed import conv_transpose2d
-from ._core import Feedback, as_array, as_shape, correct, hint, is_missing, missing, same_values
+from ._core import Feedback, as_array, correct, hint, is_missing, missing, same_values
+from .answers import as_int, as_ints, as_pair, reads_answer
 
 _AXES = ("height", "width")
-
-
-def _is_int(value):
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
-
-
-def _one_int(answer):
-    """The answer as one int (a one-element shape counts), or None."""
-    shape = as_shape(answer)
-    return shape[0] if shape is not None and len(shape) == 1 else None
 
 
 # --- dilated convolution ------------------------------------------------------------------------
@@ -79,6 +70,7 @@ _DILATED_MISTAKES = (
 )
 
 
+@reads_answer
 def check_dilated_size(answer, n, kernel_size, dilation, padding=0, stride=1) -> Feedback:
     """Check the output size (one axis) of a convolution with dilation.
 
@@ -87,7 +79,7 @@ def check_dilated_size(answer, n, kernel_size, dilation, padding=0, stride=1) ->
     """
     if is_missing(answer):
         return missing("output size (one whole number)")
-    got = _one_int(answer)
+    got = as_int(answer)
     if got is None:
         return hint("give the output size along one axis as one whole number.")
     args = (n, kernel_size, padding, stride, dilation)
@@ -100,8 +92,8 @@ def check_dilated_size(answer, n, kernel_size, dilation, padding=0, stride=1) ->
         if formula(*args) == got:
             return hint(message)
     return hint(
-        "not yet. Work it out in three steps: the padded size n + 2p, the span of the dilated "
-        "kernel d(k − 1) + 1, then ⌊(padded − span)/s⌋ + 1."
+        "work it out in three steps: the padded size n + 2p, the span of the dilated kernel "
+        "d(k − 1) + 1, then ⌊(padded − span)/s⌋ + 1."
     )
 
 
@@ -159,6 +151,7 @@ _TRANSPOSED_MISTAKES = (
 )
 
 
+@reads_answer
 def check_transposed_size(
     answer, n, kernel_size, stride=1, padding=0, output_padding=0, dilation=1
 ) -> Feedback:
@@ -168,7 +161,7 @@ def check_transposed_size(
     """
     if is_missing(answer):
         return missing("output size (one whole number)")
-    got = _one_int(answer)
+    got = as_int(answer)
     if got is None:
         return hint("give the output size along one axis as one whole number.")
     args = (n, kernel_size, stride, padding, output_padding, dilation)
@@ -187,7 +180,7 @@ def check_transposed_size(
         if wrong == got and wrong != expected:
             return hint(message)
     return hint(
-        "not yet. Think of the scatter: the last input cell drops its kernel at (n − 1)·s; the "
+        "think of the scatter: the last input cell drops its kernel at (n − 1)·s; the "
         "dilated kernel spans d(k − 1) + 1 cells; then padding cuts p from each side and "
         "output_padding adds cells at the end."
     )
@@ -196,10 +189,7 @@ def check_transposed_size(
 # --- output_padding -----------------------------------------------------------------------------
 
 
-def _pair(value):
-    return tuple(value) if isinstance(value, (tuple, list)) else (value, value)
-
-
+@reads_answer
 def check_output_padding(
     answer, input_size, kernel_size, stride, padding=0, dilation=1
 ) -> Feedback:
@@ -212,10 +202,13 @@ def check_output_padding(
     """
     if is_missing(answer):
         return missing("output_padding")
-    two = isinstance(input_size, (tuple, list))
-    sizes = _pair(input_size)
-    ks, ss, ps, ds = (_pair(v) for v in (kernel_size, stride, padding, dilation))
-    shape = as_shape(answer)
+    two = len(as_ints(input_size) or ()) == 2
+    sizes = as_pair(input_size, "input_size")
+    names = ("kernel_size", "stride", "padding", "dilation")
+    ks, ss, ps, ds = (
+        as_pair(v, n) for v, n in zip((kernel_size, stride, padding, dilation), names)
+    )
+    shape = as_ints(answer)
     if shape is None or len(shape) not in ((1, 2) if two else (1,)):
         what = "an int or a pair (for height, for width)" if two else "one whole number"
         return hint(f"give output_padding as {what}.")
@@ -265,6 +258,7 @@ def _overwrite_scatter(x, kernel, stride, padding):
     return full[padding : f_h - padding, padding : f_w - padding]
 
 
+@reads_answer
 def check_transposed_values(answer, x, kernel, stride=1, padding=0) -> Feedback:
     """Check a transposed convolution computed by hand (one channel, no dilation).
 
@@ -335,6 +329,7 @@ def check_transposed_values(answer, x, kernel, stride=1, padding=0) -> Feedback:
 # --- design an upsampling layer -------------------------------------------------------------
 
 
+@reads_answer
 def check_upsampling_layer(answer, input_size, output_size, min_kernel_size=1) -> Feedback:
     """Check a transposed convolution ``(kernel_size, stride, padding, output_padding)`` that maps
     ``input_size`` to ``output_size`` (one axis, no dilation). Many answers are right.
@@ -343,7 +338,7 @@ def check_upsampling_layer(answer, input_size, output_size, min_kernel_size=1) -
     """
     if is_missing(answer):
         return missing("(kernel_size, stride, padding, output_padding) quadruple")
-    layer = as_shape(answer)
+    layer = as_ints(answer)
     if layer is None or len(layer) != 4:
         return hint("give four whole numbers: (kernel_size, stride, padding, output_padding).")
     k, s, p, a = layer

@@ -17,13 +17,10 @@ import torch
 import torch.nn.functional as F
 
 from ..shapes import conv_output_size
-from ._core import as_array, as_shape, correct, hint, is_missing, missing, same_values
+from ._core import as_array, correct, hint, is_missing, missing, same_values
+from .answers import as_ints, as_pair, is_unordered, reads_answer
 
 __all__ = ["check_multi_in_output", "check_conv_layer_shapes", "check_folded_bias"]
-
-
-def _pair(value):
-    return tuple(value) if isinstance(value, (tuple, list)) else (value, value)
 
 
 def _matches(answer, candidate):
@@ -40,6 +37,7 @@ def _channel_maps(x, kernel):
     return F.conv2d(x[None], kernel[:, None], groups=x.shape[0])[0].numpy()
 
 
+@reads_answer
 def check_multi_in_output(answer, x, kernel):
     """Check the 2-D output of a multi-input-channel cross-correlation (no padding, stride 1).
 
@@ -194,6 +192,7 @@ def _check_output(o, n_batch, c_in, c_out, hw, k, p, s):
     return "output: the layout is (batch, out_channels, height, width)."
 
 
+@reads_answer
 def check_conv_layer_shapes(answer, *, input_shape, out_channels, kernel_size, padding=0, stride=1):
     """Check the shapes of an ``nn.Conv2d``'s weight, bias and output.
 
@@ -209,7 +208,10 @@ def check_conv_layer_shapes(answer, *, input_shape, out_channels, kernel_size, p
     if all(is_missing(answer.get(key)) for key in parts):
         return missing("shapes")
     n_batch, c_in, h, w = input_shape
-    k, p, s = _pair(kernel_size), _pair(padding), _pair(stride)
+    k, p, s = (
+        as_pair(v, name)
+        for v, name in ((kernel_size, "kernel_size"), (padding, "padding"), (stride, "stride"))
+    )
     out_hw = tuple(_size(n, kk, pp, ss) for n, kk, pp, ss in zip((h, w), k, p, s, strict=True))
     problems = []
     for key in parts:
@@ -217,9 +219,10 @@ def check_conv_layer_shapes(answer, *, input_shape, out_channels, kernel_size, p
         if is_missing(value):
             problems.append(f"{key}: still missing.")
             continue
-        shape = as_shape(value)
+        shape = as_ints(value)
         if shape is None:
-            problems.append(f"{key}: give a shape as a tuple of integers, such as (2, 3).")
+            what = "a set has no order; " if is_unordered(value) else ""
+            problems.append(f"{key}: {what}give a shape as a tuple of integers, such as (2, 3).")
             continue
         if key == "weight":
             problem = _check_weight(shape, c_in, out_channels, k)
@@ -237,6 +240,7 @@ def check_conv_layer_shapes(answer, *, input_shape, out_channels, kernel_size, p
 # --- folding a per-channel input shift into the bias ---------------------------------------------
 
 
+@reads_answer
 def check_folded_bias(answer, *, weight, shift, bias=None):
     """Check the bias that makes a layer on ``x`` equal the same layer on the shifted ``x + shift``.
 
@@ -288,6 +292,6 @@ def check_folded_bias(answer, *, weight, shift, bias=None):
     if a.shape != expected.shape:
         return hint("the bias of nn.Conv2d has one entry per output channel.")
     return hint(
-        "not yet. Write one output value as a sum over channels and window cells of weight x "
+        "write one output value as a sum over channels and window cells of weight x "
         "(pixel + shift), and collect the terms that do not depend on the pixels."
     )

@@ -14,19 +14,11 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from ._core import Feedback, as_array, as_shape, correct, hint, is_missing, missing
+from ._core import Feedback, as_array, correct, hint, is_missing, missing
+from .answers import as_ints, as_pair, reads_answer
 
 
-def _pair(value, name) -> tuple[int, int]:
-    """A question's size as ``(height, width)``: an int means a square."""
-    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-        return int(value), int(value)
-    shape = as_shape(value)
-    if shape is None or len(shape) != 2:
-        raise ValueError(f"{name} must be an int or a (height, width) pair, but got {value!r}")
-    return shape
-
-
+@reads_answer
 def check_corr2d_output_shape(answer, input_shape, kernel_shape) -> Feedback:
     """Shape of the cross-correlation of an ``input_shape`` input with a ``kernel_shape`` kernel.
 
@@ -35,8 +27,11 @@ def check_corr2d_output_shape(answer, input_shape, kernel_shape) -> Feedback:
     """
     if is_missing(answer):
         return missing("(height, width) pair")
-    (n_h, n_w), (k_h, k_w) = _pair(input_shape, "input_shape"), _pair(kernel_shape, "kernel_shape")
-    shape = as_shape(answer)
+    (n_h, n_w), (k_h, k_w) = (
+        as_pair(input_shape, "input_shape"),
+        as_pair(kernel_shape, "kernel_shape"),
+    )
+    shape = as_ints(answer)
     if shape is None or len(shape) != 2:
         return hint(
             "give the shape as a pair (height, width), e.g. a tuple of two integers: an image has "
@@ -88,6 +83,7 @@ def _corr2d(x, kernel):
     return as_array(corr2d(torch.as_tensor(as_array(x)), torch.as_tensor(as_array(kernel))))
 
 
+@reads_answer
 def check_corr2d_values(answer, x, kernel, *, atol: float = 1e-6) -> Feedback:
     """The cross-correlation of ``x`` with ``kernel`` (2-D, no padding, stride 1), all entries.
 
@@ -144,6 +140,7 @@ def check_corr2d_values(answer, x, kernel, *, atol: float = 1e-6) -> Feedback:
     )
 
 
+@reads_answer
 def check_flipped_kernel(answer, kernel) -> Feedback:
     """The kernel that makes cross-correlation compute a true convolution with ``kernel``.
 
@@ -187,6 +184,7 @@ def _receptive_field(kernel_sizes, strides) -> int:
     return int(receptive_field(list(zip(kernel_sizes, strides, strict=True))))
 
 
+@reads_answer
 def check_receptive_field(answer, kernel_sizes, strides=None) -> Feedback:
     """Receptive-field size (along one axis) of one output of a stack of convolutional layers.
 
@@ -197,7 +195,7 @@ def check_receptive_field(answer, kernel_sizes, strides=None) -> Feedback:
         return missing("receptive-field size (one integer, along one axis)")
     kernel_sizes = [int(k) for k in kernel_sizes]
     strides = [1] * len(kernel_sizes) if strides is None else [int(s) for s in strides]
-    shape = as_shape(answer)
+    shape = as_ints(answer)
     if shape is not None and len(shape) == 2 and shape[0] == shape[1]:
         shape = shape[:1]  # (r, r) for a square field is fine
     if shape is None or len(shape) != 1:

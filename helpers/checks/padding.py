@@ -9,19 +9,14 @@ giving the answer.
 
 from __future__ import annotations
 
+import numpy as np
+import torch
+
 from ..shapes import conv_output_size
-from ._core import Feedback, as_shape, correct, hint, is_missing, missing
+from ._core import Feedback, correct, hint, is_missing, missing
+from .answers import as_ints, as_pair, reads_answer
 
 _AXES = ("height", "width")
-
-
-def _pair(value):
-    """An int or a pair ``(for height, for width)`` as a pair."""
-    return tuple(value) if isinstance(value, (tuple, list)) else (value, value)
-
-
-def _is_int(value):
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _floor_div(a, b):
@@ -99,10 +94,12 @@ _LAYER_MISTAKES = (
 
 def _per_axis(input_size, kernel_size, padding, stride, dilation):
     """``[(n, k, p, s, d) for the height, the same for the width]``."""
+    names = ("input_size", "kernel_size", "padding", "stride", "dilation")
     params = (input_size, kernel_size, padding, stride, dilation)
-    return list(zip(*map(_pair, params), strict=True))
+    return list(zip(*map(as_pair, params, names), strict=True))
 
 
+@reads_answer
 def check_padded_shape(
     answer, input_size, kernel_size, padding=0, stride=1, dilation=1
 ) -> Feedback:
@@ -113,7 +110,7 @@ def check_padded_shape(
     """
     if is_missing(answer):
         return missing("(height, width) pair")
-    shape = as_shape(answer)
+    shape = as_ints(answer)
     if shape is None or len(shape) != 2:
         return hint("give the answer as a pair of whole numbers, (height, width).")
     args = _per_axis(input_size, kernel_size, padding, stride, dilation)
@@ -142,35 +139,48 @@ def check_padded_shape(
     )
 
 
+@reads_answer
 def check_same_padding(answer, kernel_size, dilation=1) -> Feedback:
     """Check the per-side ``padding`` that keeps the size of the input (stride 1).
 
-    ``kernel_size`` and ``dilation`` are ints with ``dilation * (kernel_size - 1)`` even, so the
-    padding splits equally. ``answer``: the int to pass as ``padding=`` to ``nn.Conv2d``.
+    ``kernel_size`` and ``dilation``: ints or ``(for height, for width)`` pairs, with
+    ``dilation * (kernel_size - 1)`` even on each axis, so the padding splits equally.
+    ``answer``: what to pass as ``padding=`` to ``nn.Conv2d``: one whole number, or a
+    ``(height, width)`` pair as ``nn.Conv2d`` also accepts.
     """
-    total = dilation * (kernel_size - 1)
-    if total % 2:
+    ks, ds = as_pair(kernel_size, "kernel_size"), as_pair(dilation, "dilation")
+    totals = tuple(d * (k - 1) for k, d in zip(ks, ds, strict=True))
+    if any(total % 2 for total in totals):
         raise ValueError(
             f"kernel_size={kernel_size} with dilation={dilation} needs an odd total padding "
-            f"{total}, which cannot be split equally: this check is for an even total"
+            f"{totals}, which cannot be split equally: this check is for an even total"
         )
     if is_missing(answer):
         return missing("padding (one whole number)")
-    if not _is_int(answer):
-        return hint("padding counts whole rows and columns: give one whole number.")
-    if answer == total // 2:
+    got = as_ints(answer)
+    if got is None or len(got) not in (1, 2):
+        return hint(
+            "padding counts whole rows and columns: give one whole number (or a (height, width) "
+            "pair of whole numbers, as nn.Conv2d accepts)."
+        )
+    got = got * 2 if len(got) == 1 else got
+    expected = tuple(total // 2 for total in totals)
+    if got == expected:
         return correct("d(k − 1)/2 on each side keeps the size.")
-    if answer == total:
+    if got == expected[::-1]:
+        return hint("the numbers are right but swapped: the height comes first, then the width.")
+    if got == totals:
         return hint(
             "that is the padding over both sides together (the total P_h, which some texts call "
             "p_h). PyTorch's `padding=` is added on each side."
         )
-    if dilation > 1 and answer in ((kernel_size - 1) // 2, kernel_size - 1):
+    undilated = [((k - 1) // 2, k - 1) for k in ks]
+    if any(d > 1 for d in ds) and all(g in u for g, u in zip(got, undilated, strict=True)):
         return hint(
             "you treated the kernel as undilated. With dilation d it spans d(k − 1) + 1 cells, "
             "and that is what the padding has to make up for."
         )
-    if answer < 0:
+    if any(g < 0 for g in got):
         return hint("padding adds cells, so it cannot be negative.")
     return hint(
         "set the output size n + 2p − d(k − 1) − 1 + 1 equal to n and solve for p (per side)."
@@ -179,17 +189,18 @@ def check_same_padding(answer, kernel_size, dilation=1) -> Feedback:
 
 def _as_split(answer):
     """``((top, bottom), (left, right))`` as a tuple of pairs of ints, or None."""
+    if isinstance(answer, (torch.Tensor, np.ndarray)) and answer.ndim == 2:
+        answer = list(answer)
     try:
-        pairs = tuple(tuple(pair) for pair in answer)
+        pairs = tuple(as_ints(pair) for pair in answer)
     except TypeError:
         return None
-    if len(pairs) != 2 or any(len(p) != 2 for p in pairs):
-        return None
-    if not all(_is_int(v) for p in pairs for v in p):
+    if len(pairs) != 2 or any(p is None or len(p) != 2 for p in pairs):
         return None
     return pairs
 
 
+@reads_answer
 def check_even_kernel_split(answer, kernel_size) -> Feedback:
     """Check explicit per-side padding ``((top, bottom), (left, right))`` that keeps the size.
 
@@ -199,7 +210,7 @@ def check_even_kernel_split(answer, kernel_size) -> Feedback:
     """
     if is_missing(answer):
         return missing("((top, bottom), (left, right)) padding")
-    flat = as_shape(answer)
+    flat = as_ints(answer)
     if flat is not None and len(flat) == 4:
         return hint(
             "give two pairs, ((top, bottom), (left, right)). Careful: "
@@ -209,7 +220,7 @@ def check_even_kernel_split(answer, kernel_size) -> Feedback:
     split = _as_split(answer)
     if split is None:
         return hint("give two pairs of whole numbers, ((top, bottom), (left, right)).")
-    ks = _pair(kernel_size)
+    ks = as_pair(kernel_size, "kernel_size")
     expected = tuple(((k - 1) - (k - 1) // 2, (k - 1) // 2) for k in ks)
     if split == expected:
         return correct("each axis gets k − 1 in total, the larger half on top/left.")
@@ -237,6 +248,7 @@ def check_even_kernel_split(answer, kernel_size) -> Feedback:
     )
 
 
+@reads_answer
 def check_layer_for_target(answer, input_size, output_size, min_kernel_size=1) -> Feedback:
     """Check a layer ``(kernel_size, padding, stride)`` that maps ``input_size`` to ``output_size``.
 
@@ -246,7 +258,7 @@ def check_layer_for_target(answer, input_size, output_size, min_kernel_size=1) -
     """
     if is_missing(answer):
         return missing("(kernel_size, padding, stride) triple")
-    triple = as_shape(answer)
+    triple = as_ints(answer)
     if triple is None or len(triple) != 3:
         return hint("give three whole numbers: (kernel_size, padding, stride).")
     k, p, s = triple

@@ -21,27 +21,12 @@ import math
 import numpy as np
 
 from ..shapes import conv_output_shape
-from ._core import Feedback, as_array, as_shape, correct, hint, is_missing, missing, same_values
-
-
-def _as_number(answer) -> float | None:
-    """A single number from an int, float, Fraction, 0-d array or one-element tensor; else None
-    (also for text such as ``"1216"``: NumPy would read it as a number, but it is not one)."""
-    if isinstance(answer, (bool, str, bytes)):
-        return None
-    array = as_array(answer)
-    if array is None or array.size != 1:
-        return None
-    value = float(array.reshape(()))
-    return value if math.isfinite(value) else None
+from ._core import Feedback, as_array, correct, hint, is_missing, missing, same_values
+from .answers import as_ints, as_number, as_pair, reads_answer
 
 
 def _close(a: float, b: float, *, rel: float = 1e-6, abs_: float = 1e-6) -> bool:
     return math.isclose(a, b, rel_tol=rel, abs_tol=abs_)
-
-
-def _pair(value) -> tuple[int, int]:
-    return (value, value) if isinstance(value, (int, np.integer)) else tuple(value)
 
 
 def _hint_for(value: float, candidates, otherwise: str, **tol) -> Feedback:
@@ -56,6 +41,7 @@ def _hint_for(value: float, candidates, otherwise: str, **tol) -> Feedback:
 # ---------------------------------------------------------------- one value by hand
 
 
+@reads_answer
 def check_pixel_value(answer, x, weight, bias, position) -> Feedback:
     """Check one output value ``Y[o, i, j]`` of a 1x1 convolution computed by hand.
 
@@ -64,7 +50,7 @@ def check_pixel_value(answer, x, weight, bias, position) -> Feedback:
     """
     if is_missing(answer):
         return missing("number")
-    value = _as_number(answer)
+    value = as_number(answer)
     if value is None:
         return hint("give a single number: the value of one output cell.")
     x = as_array(x)
@@ -127,6 +113,7 @@ def check_pixel_value(answer, x, weight, bias, position) -> Feedback:
 # ---------------------------------------------------------------- output shape
 
 
+@reads_answer
 def check_pointwise_shape(answer, input_shape, out_channels) -> Feedback:
     """Check the output shape of ``nn.Conv2d(C_in, out_channels, kernel_size=1)``.
 
@@ -134,7 +121,7 @@ def check_pointwise_shape(answer, input_shape, out_channels) -> Feedback:
     """
     if is_missing(answer):
         return missing("shape")
-    shape = as_shape(answer)
+    shape = as_ints(answer)
     if shape is None:
         return hint("give the shape as a tuple of integers, one per dimension.")
     input_shape = tuple(int(s) for s in input_shape)
@@ -182,6 +169,7 @@ def check_pointwise_shape(answer, input_shape, out_channels) -> Feedback:
 # ---------------------------------------------------------------- parameters and multiply-adds
 
 
+@reads_answer
 def check_conv_params(answer, in_channels, out_channels, kernel_size, bias=True) -> Feedback:
     """Check the number of learnable parameters of ``nn.Conv2d(in_channels, out_channels,
     kernel_size, bias=bias)``: ``out_channels * in_channels * kh * kw`` weights, plus
@@ -195,12 +183,12 @@ def check_conv_params(answer, in_channels, out_channels, kernel_size, bias=True)
     """
     if is_missing(answer):
         return missing("parameter count (a whole number)")
-    value = _as_number(answer)
+    value = as_number(answer)
     if value is None or not value.is_integer():
         return hint("give a single whole number: how many weights and biases the layer learns.")
     value = int(value)
     c_i, c_o = int(in_channels), int(out_channels)
-    kh, kw = _pair(kernel_size)
+    kh, kw = as_pair(kernel_size, "kernel_size")
     area = kh * kw
     weights = c_o * c_i * area
     b = c_o if bias else 0
@@ -283,9 +271,11 @@ def _output_size_for_macs(kernel_size, output_size, input_size, stride, padding)
                 "check_conv_macs needs the layer's output_size, or its input_size (with stride and "
                 "padding) to compute it from"
             )
-        return _pair(output_size)
-    computed = conv_output_shape(_pair(input_size), kernel_size, padding=padding, stride=stride)
-    if output_size is not None and _pair(output_size) != computed:
+        return as_pair(output_size, "output_size")
+    computed = conv_output_shape(
+        as_pair(input_size, "input_size"), kernel_size, padding=padding, stride=stride
+    )
+    if output_size is not None and as_pair(output_size, "output_size") != computed:
         raise ValueError(
             f"output_size={output_size} does not match input_size={input_size} with "
             f"kernel_size={kernel_size}, stride={stride}, padding={padding}, which give "
@@ -294,6 +284,7 @@ def _output_size_for_macs(kernel_size, output_size, input_size, stride, padding)
     return computed
 
 
+@reads_answer
 def check_conv_macs(
     answer,
     in_channels,
@@ -312,11 +303,11 @@ def check_conv_macs(
     computes the output size itself; then it also recognises a forgotten stride or padding. Each
     output value costs ``in_channels * kh * kw`` multiply-adds.
     """
-    kh, kw = _pair(kernel_size)
+    kh, kw = as_pair(kernel_size, "kernel_size")
     oh, ow = _output_size_for_macs(kernel_size, output_size, input_size, stride, padding)
     if is_missing(answer):
         return missing("count of multiply-adds")
-    value = _as_number(answer)
+    value = as_number(answer)
     if value is None:
         return hint("give a single whole number of multiply-adds.")
     area, pixels = kh * kw, oh * ow
@@ -366,7 +357,7 @@ def check_conv_macs(
             )
         )
     if input_size is not None:
-        ih, iw = _pair(input_size)
+        ih, iw = as_pair(input_size, "input_size")
         at_stride_1 = conv_output_shape((ih, iw), kernel_size, padding=padding)
         no_stride = (
             "you used the input's height and width, as if the stride were 1"
@@ -405,6 +396,7 @@ def check_conv_macs(
 # ---------------------------------------------------------------- two 1x1 layers as one
 
 
+@reads_answer
 def check_merged_weight(answer, first, second) -> Feedback:
     """Check the weight of the single 1x1 layer equal to ``first`` followed by ``second``.
 
@@ -454,6 +446,7 @@ def check_merged_weight(answer, first, second) -> Feedback:
 # ---------------------------------------------------------------- depthwise separable
 
 
+@reads_answer
 def check_separable_ratio(answer, out_channels, kernel_size) -> Feedback:
     """Check (depthwise-separable cost) / (full convolution cost), without biases.
 
@@ -462,10 +455,10 @@ def check_separable_ratio(answer, out_channels, kernel_size) -> Feedback:
     """
     if is_missing(answer):
         return missing("ratio")
-    value = _as_number(answer)
+    value = as_number(answer)
     if value is None:
         return hint("give a single number: the separable layer's cost divided by the full one's.")
-    kh, kw = _pair(kernel_size)
+    kh, kw = as_pair(kernel_size, "kernel_size")
     area = kh * kw
     expected = 1 / out_channels + 1 / area
     tol = {"rel": 5e-3, "abs_": 0.0}
@@ -479,15 +472,16 @@ def check_separable_ratio(answer, out_channels, kernel_size) -> Feedback:
         ),
         (
             1 / out_channels + 1 / ((kh + kw) / 2),
-            "a k x k kernel has k*k weights per channel: the depthwise share is one over k "
+            "a k x k kernel has k*k weights per channel, so the full layer costs k squared times "
+            "more per channel pair than the pointwise (1x1) layer: its share is one over k "
             "squared.",
         ),
         (
             1 / (out_channels * area),
             "the two layers' costs add up, so their shares add: you multiplied them.",
         ),
-        (1 / area, "you left out the pointwise (1x1) layer's share."),
-        (1 / out_channels, "you left out the depthwise layer's share."),
+        (1 / area, "you left out the depthwise layer's share (one over out_channels)."),
+        (1 / out_channels, "you left out the pointwise (1x1) layer's share."),
     ]
     if value >= 1:
         otherwise = (

@@ -13,13 +13,10 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ._core import as_array, as_shape, correct, hint, is_missing, missing, same_values
+from ._core import as_array, correct, hint, is_missing, missing, same_values
+from .answers import as_ints, as_pair, reads_answer
 
 _MODES = ("max", "avg")
-
-
-def _pair(value):
-    return tuple(value) if isinstance(value, (tuple, list)) else (value, value)
 
 
 def _off(wrong: int, total: int, noun: str) -> str:
@@ -39,6 +36,7 @@ def _pool(x, kernel_size, stride, padding, mode):
     return out[0, 0].numpy()
 
 
+@reads_answer
 def check_pool_result(answer, x, kernel_size, *, stride=None, padding=0, mode="max"):
     """Check a hand-computed ``mode`` pooling (``"max"`` or ``"avg"``) of the 2-D input ``x``.
 
@@ -83,7 +81,7 @@ def check_pool_result(answer, x, kernel_size, *, stride=None, padding=0, mode="m
         took = "average" if mode == "max" else "maximum"
         return hint(f"you took the {took} of each window; this question asks for the {name}.")
     if mode == "avg":
-        k_h, k_w = _pair(kernel_size)
+        k_h, k_w = as_pair(kernel_size, "kernel_size")
         if same_values(got, expected * (k_h * k_w)):
             return hint(
                 "you added up each window; an average pool divides that sum by the number of "
@@ -100,6 +98,7 @@ def check_pool_result(answer, x, kernel_size, *, stride=None, padding=0, mode="m
     )
 
 
+@reads_answer
 def check_pool_output_shape(answer, input_shape, kernel_size, *, stride=None, padding=0):
     """Check the output shape of ``nn.MaxPool2d(kernel_size, stride, padding)`` (or ``AvgPool2d``).
 
@@ -111,7 +110,7 @@ def check_pool_output_shape(answer, input_shape, kernel_size, *, stride=None, pa
     if is_missing(answer):
         return missing("output shape (a tuple such as (N, C, H, W))")
     input_shape = tuple(int(n) for n in input_shape)
-    got = as_shape(answer)
+    got = as_ints(answer)
     if got is None:
         return hint("give the shape as a tuple of whole numbers, e.g. (2, 3, 5, 5).")
     if len(got) != len(input_shape):
@@ -120,8 +119,8 @@ def check_pool_output_shape(answer, input_shape, kernel_size, *, stride=None, pa
             f"your shape has {len(got)} numbers but the input has {len(input_shape)}: pooling "
             f"keeps every axis, so answer {names.get(len(input_shape), '(height, width)')}."
         )
-    ks, ps = _pair(kernel_size), _pair(padding)
-    ss = ks if stride is None else _pair(stride)
+    ks, ps = as_pair(kernel_size, "kernel_size"), as_pair(padding, "padding")
+    ss = ks if stride is None else as_pair(stride, "stride")
     lead, spatial = input_shape[:-2], input_shape[-2:]
 
     def size(n, k, p, s, *, pad=2, rounding=math.floor, plus=1):
@@ -168,11 +167,12 @@ def check_pool_output_shape(answer, input_shape, kernel_size, *, stride=None, pa
     if got[-2:] == expected[-1:-3:-1]:
         return hint("height and width are swapped: the shape lists height before width.")
     return hint(
-        "not yet. Per axis the output size is floor((n + 2p - k) / s) + 1, with s = k unless a "
+        "per axis the output size is floor((n + 2p - k) / s) + 1, with s = k unless a "
         "stride is given; work it out for height and for width."
     )
 
 
+@reads_answer
 def check_max_pool_grad(answer, x, kernel_size, *, stride=None):
     """Check the gradient of ``max_pool2d(x, kernel_size, stride).sum()`` with respect to ``x``.
 

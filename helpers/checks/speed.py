@@ -8,16 +8,12 @@ one column per output pixel; ``padding=p`` adds ``p`` on each side.
 
 from __future__ import annotations
 
-import numpy as np
-
 from ..shapes import conv_output_size
-from ._core import Feedback, as_shape, correct, hint, is_missing, missing
+from ._core import Feedback, correct, hint, is_missing, missing
+from .answers import as_ints, as_pair, reads_answer
 
 
-def _pair(value) -> tuple[int, int]:
-    return (value, value) if isinstance(value, (int, np.integer)) else tuple(value)
-
-
+@reads_answer
 def check_im2col_shape(answer, input_shape, kernel_size, *, padding=0, stride=1) -> Feedback:
     """Check ``(rows, columns)`` of the im2col matrix of one ``(C_in, H, W)`` input.
 
@@ -26,12 +22,15 @@ def check_im2col_shape(answer, input_shape, kernel_size, *, padding=0, stride=1)
     """
     if is_missing(answer):
         return missing("shape (rows, columns)")
-    shape = as_shape(answer)
+    shape = as_ints(answer)
     if shape is None or len(shape) != 2:
         return hint("give the shape as two whole numbers: (rows, columns).")
 
     c_in, h, w = input_shape
-    (k_h, k_w), (p_h, p_w), (s_h, s_w) = _pair(kernel_size), _pair(padding), _pair(stride)
+    (k_h, k_w), (p_h, p_w), (s_h, s_w) = (
+        as_pair(v, name)
+        for v, name in ((kernel_size, "kernel_size"), (padding, "padding"), (stride, "stride"))
+    )
     m_h = conv_output_size(h, k_h, padding=p_h, stride=s_h)
     m_w = conv_output_size(w, k_w, padding=p_w, stride=s_w)
     rows, columns = c_in * k_h * k_w, m_h * m_w

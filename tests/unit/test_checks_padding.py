@@ -76,7 +76,7 @@ def test_shape_swapped_axes():
     assert_hides(feedback, *expected)
 
 
-@pytest.mark.parametrize("answer", [(1, 2, 3), "16x11", 16, (16.0, 11.0)])
+@pytest.mark.parametrize("answer", [(1, 2, 3), "16x11", 16, (16.5, 11.0)])
 def test_shape_wrong_format(answer):
     feedback = P.check_padded_shape(answer, **EXERCISE)
     assert feedback.status == "hint"
@@ -131,7 +131,7 @@ def test_same_padding_total_without_dilation():
     assert_hides(feedback, 2)
 
 
-@pytest.mark.parametrize("answer", [1.5, "2", (1, 1)])
+@pytest.mark.parametrize("answer", [1.5, "2", (1, 1, 1)])
 def test_same_padding_needs_a_whole_number(answer):
     assert "whole number" in P.check_same_padding(answer, 3).message
 

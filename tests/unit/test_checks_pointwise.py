@@ -338,10 +338,11 @@ def test_separable_ratio_correct_in_any_form():
     "answer, words",
     [
         (1 / (1 / 128 + 1 / 9), "times cheaper"),
-        (1 / 128 + 1 / 3, "squared"),
+        (1 / 128 + 1 / 3, "pointwise (1x1) layer: its share is one over k squared"),
         (1 / (128 * 9), "multiplied them"),
-        (1 / 9, "pointwise"),
-        (1 / 128, "depthwise layer's share"),
+        # the depthwise share is 1/c_o, the pointwise share 1/k^2 (issue 20, error 1)
+        (1 / 9, "left out the depthwise layer's share"),
+        (1 / 128, "left out the pointwise (1x1) layer's share"),
         (0.5, "simplify"),
         (8, "below 1"),  # the speedup, rounded: 1 / (1/128 + 1/9) = 8.4
         (128 + 9, "below 1"),  # every term turned upside down

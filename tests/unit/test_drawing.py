@@ -123,7 +123,8 @@ def test_channels_draw_as_stacked_slabs(c_in, c_out, kw):
     assert format_number(step.value) in texts(fig)
     assert step.text.splitlines()[-1] in joined
     polygons = [p for p in fig.axes[0].patches if type(p).__name__ == "Polygon"]
-    stacks = (c_in > 1) * (1 + c_out) + (c_out > 1)  # each stack of 2+ slabs gets 2 faces
+    # each stack of 2+ slabs gets 2 faces: the input and the kernels; the output maps are a column
+    stacks = (c_in > 1) * (1 + c_out)
     assert len(polygons) == 2 * stacks
 
 
@@ -574,3 +575,42 @@ def test_im2col_colours_each_window_its_column_and_its_output():
 def test_im2col_figure_explains_bad_arguments(x, kw, error, words):
     with pytest.raises(error, match=words):
         draw_im2col(x, K2, **kw)
+
+
+def test_output_maps_follow_the_channel_order_and_labels_sit_on_no_slab():
+    """Issue 20, error 6: output channel 0 at the top (as the kernels), each map beside its
+    kernel, whichever channel is being computed; no "ch" label overlaps a grid or another label."""
+    x = torch.arange(18.0).reshape(2, 3, 3)
+    k = torch.arange(8.0).reshape(2, 2, 2)
+    w = torch.stack([k, k + 1, k + 2])
+    fig = draw_channels(x, w, position=(1, 0, 0))
+    value = format_number(torch.nn.functional.conv2d(x[None], w)[0, 1, 0, 0].item())
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    kernels = sorted(
+        (t.get_window_extent(renderer).y0, t.get_text())
+        for t in ax.texts
+        if t.get_text().startswith("kernel ")
+    )
+    assert [name for _, name in kernels] == ["kernel 2", "kernel 1", "kernel 0"]  # 0 on top
+    out_labels = [t for t in ax.texts if t.get_text().startswith("ch ")]
+    right = max(t.get_position()[0] for t in out_labels)
+    outputs = sorted(
+        (t.get_window_extent(renderer).y0, t.get_text())
+        for t in out_labels
+        if t.get_position()[0] == right
+    )
+    assert [name for _, name in outputs] == ["ch 2", "ch 1", "ch 0"]  # channel 0 on top
+    assert value in texts(fig)  # the computed channel shows its value although it is not first
+    cells = [
+        p.get_window_extent(renderer)
+        for p in ax.patches
+        if type(p).__name__ == "Rectangle" and p.get_facecolor()[3] > 0
+    ]
+    for t in out_labels:
+        box = t.get_window_extent(renderer).shrunk(0.9, 0.8)
+        assert not any(box.overlaps(c) for c in cells), t.get_text()
+    all_boxes = [t.get_window_extent(renderer) for t in out_labels]
+    for i, a in enumerate(all_boxes):
+        assert not any(a.overlaps(b) for b in all_boxes[i + 1 :])
