@@ -123,6 +123,7 @@ class Visit:
         self.third_party: list[str] = []
         self.page.on("pageerror", lambda exc: self._record(f"uncaught: {exc.message}"))
         self.response = self.page.goto(base_url + f"{page_name}.html", wait_until="load")
+        wait_until_started(self.page)
 
     def _only_local(self, route):
         host = urlparse(route.request.url).hostname
@@ -150,6 +151,15 @@ class Visit:
         self.context.close()
 
 
+STARTED = """() => !document.querySelector(
+  '.c2d-player:not([data-ready]), .c2d-xp:not([data-ready])')"""
+
+
+def wait_until_started(page) -> None:
+    """Players and explorers start one per task after the page is parsed: wait for all."""
+    page.wait_for_function(STARTED)
+
+
 @pytest.fixture
 def visit(browser, base_url):
     opened = []
@@ -169,7 +179,7 @@ def test_every_page_loads_without_errors_from_our_code(visit, page_name):
     v = visit(page_name)
     assert v.response is not None and v.response.status == 200, page_name
     assert v.page.locator("main h1").count() >= 1, f"{page_name} has no title"
-    v.page.wait_for_timeout(150)  # let deferred scripts run
+    wait_until_started(v.page)
     players = v.page.locator(".c2d-player")
     # Every player on the page was initialised by its own script.
     for k in range(players.count()):
@@ -582,6 +592,7 @@ def scatter_visit(browser):
         page.on("pageerror", lambda exc: errors.append(exc.message))
         page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
         page.set_content(scatter_page(), wait_until="load")
+        wait_until_started(page)
         return page, errors
 
     yield open_
