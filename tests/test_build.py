@@ -51,7 +51,7 @@ def make_book(path: Path, pages: dict[str, str]) -> Path:
     shutil.copy(ROOT / "_config.yml", path / "_config.yml")
     shutil.copy(ROOT / "conftest.py", path / "conftest.py")
     (path / "scripts").mkdir()
-    for script in ("exercises.py", "course_pages.py"):
+    for script in ("exercises.py", "course_pages.py", "course.css"):
         shutil.copy(ROOT / "scripts" / script, path / "scripts" / script)
     (path / "pytest.ini").write_text(
         "[pytest]\naddopts = --nbval-current-env -p no:cacheprovider -p no:xdist\n"
