@@ -11,19 +11,20 @@ PORT   ?= 8000
 STRICT := --warningiserror --nitpick --keep-going
 # Executed notebooks are cached by their own text only; when the helpers they import (or the pins)
 # change, drop the cache and Sphinx's saved pages (which would otherwise keep their old outputs,
-# their sources being unchanged), so no page keeps an output made by old code.
-CACHE_KEY = $(shell cat requirements.txt helpers/*.py helpers/*/*.py helpers/*.js helpers/*.css 2>/dev/null | sha1sum | cut -c1-16)
+# their sources being unchanged), so no page keeps an output made by old code. One recipe for the
+# key, shared with CI: scripts/cache_key.py.
 define fresh-cache
-	@if [ "$$(cat _build/.cache-key 2>/dev/null)" != "$(CACHE_KEY)" ]; then \
-		rm -rf _build/.jupyter_cache _build/.doctrees _build/jupyter_execute; mkdir -p _build; echo "$(CACHE_KEY)" > _build/.cache-key; fi
+	@$(PYTHON) scripts/cache_key.py --refresh $(1)
 endef
 
-.PHONY: book test serve student notebooks lint clean help
+.PHONY: book test serve lab student notebooks lint clean help
 
 help:
-	@echo "make book      build the HTML book into $(HTML) (creates .venv on first use)"
+	@echo "make book      build the HTML book into $(HTML) (creates .venv on first use;"
+	@echo "               STRICT_BUILD=1: warnings are errors, as in make test)"
 	@echo "make test      lint, strict book build, unit tests, every chapter under nbval, browser tests"
 	@echo "make serve     serve $(HTML) on http://127.0.0.1:$(PORT)"
+	@echo "make lab       JupyterLab with the chapters as notebooks, set up as on Binder"
 	@echo "make student   build the book without solutions into _build/student/html (for students)"
 	@echo "make notebooks student and instructor notebooks (.ipynb, zips) into _build/notebooks"
 	@echo "make clean     remove _build (keeps .venv)"
@@ -38,8 +39,8 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
 book: $(STAMP)
-	$(fresh-cache)
-	$(BIN)/jupyter-book build .
+	$(call fresh-cache,_build)
+	$(BIN)/jupyter-book build . $(if $(STRICT_BUILD),$(STRICT))
 	@echo "Open $(abspath $(HTML))/index.html, or run 'make serve'."
 
 serve: $(STAMP)
@@ -47,16 +48,21 @@ serve: $(STAMP)
 	@echo "Serving the book on http://127.0.0.1:$(PORT) (Ctrl-C to stop)"
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory $(HTML)
 
+# JupyterLab from .venv with Binder's lab settings (binder/jupyter: a chapter's .md opens as a
+# notebook, the kernel starts by itself) and no autosave (binder/local: running a chapter does not
+# rewrite it), opening the first chapter. LAB_ARGS adds options, e.g. LAB_ARGS=--no-browser.
+lab: $(STAMP)
+	JUPYTER_CONFIG_PATH="$(CURDIR)/binder/local:$(CURDIR)/binder/jupyter" $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 \
+		--ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/book/intro.md $(LAB_ARGS)
+
 # The instructor kit (see book/instructors.md): solutions removed, not hidden. The student book
 # has its own execution cache, dropped on the same key as the instructor book's.
 student: $(STAMP)
-	@if [ "$$(cat _build/student/.cache-key 2>/dev/null)" != "$(CACHE_KEY)" ]; then \
-		rm -rf _build/student/.jupyter_cache; mkdir -p _build/student; \
-		echo "$(CACHE_KEY)" > _build/student/.cache-key; fi
-	$(BIN)/python scripts/student_build.py --all
+	$(call fresh-cache,_build/student)
+	$(BIN)/python -m scripts.student_build --all
 
 notebooks: $(STAMP)
-	$(BIN)/python scripts/export_notebooks.py
+	$(BIN)/python -m scripts.export_notebooks
 
 lint: $(STAMP)
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/pre-commit run --all-files --show-diff-on-failure
@@ -64,7 +70,8 @@ lint: $(STAMP)
 test: $(STAMP)
 	scripts/ensure-chromium
 	$(MAKE) lint
-	$(fresh-cache)
+	$(call fresh-cache,_build)
+	$(call fresh-cache,_build/student)
 	$(BIN)/jupyter-book build . $(STRICT)
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 

@@ -20,6 +20,7 @@ One idea per submodule:
 - ``helpers.explorer``: the shape explorer that runs in the static book (no kernel).
 - ``helpers.checks``: self-checks that give feedback on exercise answers.
 - ``helpers.source``: a helper's source for a chapter, its argument checks folded away.
+- ``helpers.prose``: values the text quotes (``glue``): in the book, or printed in a notebook.
 
 Padding convention everywhere: PyTorch's. ``padding=p`` adds ``p`` rows/columns on *each* side;
 ``(p_h, p_w)`` gives one value per axis; ``((top, bottom), (left, right))`` gives every side.
@@ -89,6 +90,8 @@ _EXPORTS = {
     "static_explorer": "explorer",
     # source
     "show_source": "source",
+    # prose
+    "glue": "prose",
 }
 
 _SUBMODULES = {
@@ -106,6 +109,7 @@ _SUBMODULES = {
     "explorer",
     "checks",
     "source",
+    "prose",
 }
 
 __all__ = sorted(_EXPORTS)

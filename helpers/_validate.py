@@ -215,3 +215,164 @@ def check_mode(mode):
     if mode not in ("max", "avg"):
         raise ValueError(f"mode must be 'max' or 'avg', but got {mode!r}")
     return mode
+
+
+# --- flags and fill values --------------------------------------------------------------------
+
+
+def flag(value, name):
+    """A yes/no option (``bias``, ``count_include_pad``): ``True`` or ``False`` only.
+
+    ``bool("False")`` is ``True``, so a quoted ``'False'`` (or ``0``/``None``) is refused rather
+    than read as a truth value.
+    """
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    raise TypeError(
+        f"{name} must be True or False, but got {_short(value)} (a {type(value).__name__}): "
+        f"pass the bool itself, without quotes, e.g. {name}=False"
+    )
+
+
+def fill_value(value, dtype, name="value"):
+    """A padding value: one real number that a tensor of ``dtype`` can hold exactly."""
+    if isinstance(value, torch.Tensor) and value.numel() == 1 and not value.is_complex():
+        value = value.item()
+    elif isinstance(value, np.ndarray) and value.size == 1 and value.dtype.kind in "iuf":
+        value = value.item()
+    if not isinstance(value, numbers.Real) or isinstance(value, (bool, np.bool_)):
+        raise TypeError(
+            f"{name} must be one real number to fill the new cells with, but got {_short(value)} "
+            f"(a {type(value).__name__}): e.g. {name}=0 or {name}=float('-inf')"
+        )
+    if not dtype.is_floating_point and not (
+        np.isfinite(float(value)) and float(value) == int(value)
+    ):
+        raise ValueError(
+            f"{name}={value!r} cannot be stored in an integer tensor ({dtype}): pad with a whole "
+            f"number, or convert the input first, e.g. x.double()"
+        )
+    return value
+
+
+# --- memory and size budgets ------------------------------------------------------------------
+
+BUDGET_BYTES = 1 << 30  # 1 GiB: no helper allocates a buffer larger than this
+CHUNK_BYTES = 64 << 20  # conv2d builds its im2col matrix in bands of at most ~64 MiB
+MAX_SIDE = 24  # largest grid side a player draws (its padded input); figures share the limit
+MAX_CELLS = MAX_SIDE * MAX_SIDE  # largest grid a figure draws (draw_grid, draw_receptive_field)
+
+
+def size_text(nbytes):
+    """``1610612736 -> '1.5 GiB'``."""
+    for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if nbytes >= scale:
+            return f"{nbytes / scale:.3g} {unit}"
+    return f"{nbytes} bytes"
+
+
+def dtype_size(dtype):
+    return torch.empty((), dtype=dtype).element_size()
+
+
+def within_budget(shape, dtype, *, what, cause):
+    """Refuse, before allocating it, a tensor of ``shape`` larger than :data:`BUDGET_BYTES`.
+
+    ``what`` names the buffer ("the padded input"), ``cause`` the argument(s) that made it so
+    large, as the caller wrote them (``"padding=10000"``).
+    """
+    count = 1
+    for n in shape:
+        count *= int(n)
+    nbytes = count * dtype_size(dtype)
+    if nbytes > BUDGET_BYTES:
+        dims = "×".join(str(int(n)) for n in shape)
+        raise ValueError(
+            f"{cause} makes {what} {dims} values of {dtype} = {size_text(nbytes)}, more than the "
+            f"{size_text(BUDGET_BYTES)} the course's helpers allocate: use a smaller {cause}, "
+            f"or a smaller input (a crop)"
+        )
+    return nbytes
+
+
+def drawable(shape, name, hint="draw a smaller example (a crop)"):
+    """Figures and players draw at most :data:`MAX_CELLS` cells per grid, and no side longer than
+    :data:`MAX_CELLS` (a row of 577 cells is no more readable than a 25×25 grid)."""
+    h, w = (int(n) for n in shape)
+    if h * w > MAX_CELLS or max(h, w) > MAX_CELLS:
+        raise ValueError(
+            f"{name} is {h}×{w} = {h * w} cells; figures and players draw at most {MAX_CELLS} "
+            f"cells ({MAX_SIDE}×{MAX_SIDE}): {hint}"
+        )
+
+
+# --- player operands ----------------------------------------------------------------------------
+
+EXACT_INT = 2**53  # the largest whole number a float64 (and a JavaScript number) holds exactly
+
+
+def _real_tensor(value, name):
+    """``value`` as a CPU tensor of real numbers (any dtype but complex and bool)."""
+    if isinstance(value, torch.Tensor):
+        t = value.detach().cpu()
+    else:
+        try:
+            a = np.asarray(value)
+        except ValueError as exc:  # ragged nested lists
+            raise ValueError(
+                f"{name} must be a rectangular grid of numbers, but its rows differ in length: "
+                f"give every row the same number of values"
+            ) from exc
+        if a.dtype.kind not in "biufc":
+            raise TypeError(
+                f"{name} must be numbers (a tensor, an array or nested lists), but got "
+                f"{_short(value)} (dtype {a.dtype}): e.g. torch.tensor([[1., 2.], [3., 4.]])"
+            )
+        t = torch.from_numpy(np.ascontiguousarray(a))
+    if t.is_complex() or t.dtype == torch.bool:
+        raise TypeError(
+            f"{name} has dtype {t.dtype}, but the player shows real numbers: pass real values, "
+            f"e.g. {name}.real, or {name}.float() for a mask"
+        )
+    return t
+
+
+def player_operands(x, kernel=None, bias=None):
+    """A player's ``x``, ``kernel`` and ``bias`` (``None`` passed through), checked before any
+    arithmetic: real numbers only (complex, boolean, strings and ragged lists are refused), and an
+    ``x`` small enough to draw (:func:`drawable`). NaN and infinities are kept (shown as ``nan``
+    and ``∞``).
+
+    Integer operands are converted to float64 exactly: the player refuses integers whose values,
+    or whose sums of products, could pass ``2**53`` (beyond it float64 and JavaScript numbers skip
+    whole numbers), so every number it shows is the exact integer result.
+    """
+    tensors, whole = [], []
+    for value, name in ((x, "x"), (kernel, "kernel"), (bias, "bias")):
+        if value is None:
+            tensors.append(None)
+            continue
+        t = _real_tensor(value, name)
+        if not t.dtype.is_floating_point:
+            largest = int(t.abs().max()) if t.numel() else 0
+            if largest > EXACT_INT:
+                raise ValueError(
+                    f"{name} holds {largest}, larger than 2**53 = {EXACT_INT}: the player "
+                    f"computes in float64 and could not show it exactly; use smaller values"
+                )
+            t = t.to(torch.float64)
+            whole.append(name)
+        tensors.append(t)
+    x_t, k_t, b_t = tensors
+    if x_t.ndim >= 2:
+        drawable(x_t.shape[-2:], "x", "show a smaller example (a crop of the image)")
+    if {"x", "kernel"} <= set(whole) and x_t.numel() and k_t.numel():
+        bound = int(x_t.abs().max()) * int(k_t.abs().sum()) + (
+            int(b_t.abs().max()) if b_t is not None and b_t.numel() else 0
+        )
+        if bound > EXACT_INT:
+            raise ValueError(
+                f"x and kernel are integers whose sums of products may reach {bound}, beyond "
+                f"2**53 = {EXACT_INT}: the player could not show them exactly; use smaller values"
+            )
+    return x_t, k_t, b_t

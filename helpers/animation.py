@@ -36,8 +36,9 @@ from functools import cached_property
 import numpy as np
 import torch
 
+from . import _validate as _v
 from .assets import inline_runtime, without_runtime
-from .style import MINUS, format_number
+from .style import MINUS, format_number, json_number
 
 MODES = {"corr": "Cross-correlation", "max": "Max pooling", "avg": "Average pooling"}
 SCATTER_MODES = {"transposed": "Transposed convolution"}  # one input cell per step
@@ -127,6 +128,7 @@ def _plan(x, kernel, *, mode, kernel_size, padding, stride, dilation, bias) -> _
 
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(map(repr, MODES))}, got {mode!r}.")
+    x, kernel, bias = _v.player_operands(x, kernel, bias)  # before any arithmetic
     x = _as_float_tensor(x, "x")
     if x.dim() == 2:
         x = x.unsqueeze(0)
@@ -382,6 +384,7 @@ class _ScatterPlan:
 def _scatter_plan(x, kernel, *, kernel_size, padding, stride, output_padding, dilation, bias):
     from .transposed import conv_transpose2d
 
+    x, kernel, bias = _v.player_operands(x, kernel, bias)  # before any arithmetic
     if kernel is None:
         raise TypeError("transposed convolution needs a kernel: animate(x, kernel, mode=...).")
     if kernel_size is not None:
@@ -558,9 +561,7 @@ def _scatter_note(plan: _ScatterPlan, ch: int, cw: int) -> str:
 def _raw(t: torch.Tensor | None):
     if t is None:
         return None
-    return np.vectorize(lambda v: float(f"{v:.7g}"), otypes=[object])(
-        t.to(torch.float64).numpy()
-    ).tolist()
+    return np.vectorize(json_number, otypes=[object])(t.to(torch.float64).numpy()).tolist()
 
 
 def _fmt_grid(a: np.ndarray):

@@ -52,6 +52,9 @@ def pad2d(x, padding, value=0):
     """
     x, was_numpy = _v.tensor_arg(x, "x", range(2, 9), "(..., H, W)")
     (top, bottom), (left, right) = _v.padding_sides(padding)
+    value = _v.fill_value(value, x.dtype)
+    shape = (*x.shape[:-2], x.shape[-2] + top + bottom, x.shape[-1] + left + right)
+    _v.within_budget(shape, x.dtype, what="the padded x", cause=f"padding={padding!r}")
     return _v.restore(F.pad(x, (left, right, top, bottom), value=value), was_numpy)
 
 
@@ -189,22 +192,42 @@ def _conv(x, weight, bias, stride, padding, dilation, groups):
 
     dtype = _v.compute_dtype(x, weight, *([] if bias is None else [bias]))
     (top, bottom), (left, right) = sides
+    (s_h, s_w), (d_h, d_w) = strides, dilations
+    h_out, w_out = (
+        _v.window_output_size(size, before, after, k, s, d)
+        for size, (before, after), k, s, d in zip(
+            x.shape[2:], sides, (k_h, k_w), strides, dilations
+        )
+    )
+    # refuse, before allocating, a padded input or an output beyond the budget
+    padded = (n, c_in, x.shape[2] + top + bottom, x.shape[3] + left + right)
+    _v.within_budget(padded, dtype, what="the padded input", cause=f"padding={padding!r}")
+    _v.within_budget((n, c_out, h_out, w_out), dtype, what="the output", cause="this input")
     x = x.to(dtype)
     if top or bottom or left or right:
         x = F.pad(x, (left, right, top, bottom))
-    (s_h, s_w), (d_h, d_w) = strides, dilations
     # every window, as a view (no copy): (N, C_in, H_out, W_out, k_h, k_w); a dilated window is
     # every d-th cell of a wider one
     win = x.unfold(2, d_h * (k_h - 1) + 1, s_h).unfold(3, d_w * (k_w - 1) + 1, s_w)
     win = win[..., ::d_h, ::d_w]
-    h_out, w_out = win.shape[2:4]
-    # im2col, per group: one row per (channel, kernel row, kernel column), one column per output
-    # position (of every image in the batch); this reshape is the only copy of the input
-    win = win.reshape(n, groups, c_per_group, h_out, w_out, k_h, k_w)
-    cols = win.permute(1, 2, 5, 6, 0, 3, 4).reshape(groups, -1, n * h_out * w_out)
     w = weight.to(dtype).reshape(groups, c_out // groups, -1)
-    y = torch.bmm(w, cols)  # (G, C_out/G, C_in/G*k_h*k_w) @ (G, C_in/G*k_h*k_w, N*H_out*W_out)
-    y = y.reshape(c_out, n, h_out, w_out).transpose(0, 1).contiguous()
+    y = torch.empty((n, c_out, h_out, w_out), dtype=dtype)
+    # im2col, per group: one row per (channel, kernel row, kernel column), one column per output
+    # position (of every image in the batch). The matrix is built for a band of output rows at a
+    # time, so it stays near CHUNK_BYTES however large the input (all at once, an 11×11 kernel on
+    # a 4000×4000 image would need 7.7 GB); each band's reshape is the only copy of its windows.
+    row_bytes = n * c_in * k_h * k_w * w_out * _v.dtype_size(dtype)
+    _v.within_budget(
+        (n * c_in * k_h * k_w, w_out), dtype, what="one row of windows", cause="this input"
+    )
+    band = max(1, _v.CHUNK_BYTES // row_bytes)
+    for r in range(0, h_out, band):
+        rows = win[:, :, r : r + band]  # (N, C_in, B, W_out, k_h, k_w), a view
+        b = rows.shape[2]
+        rows = rows.reshape(n, groups, c_per_group, b, w_out, k_h, k_w)
+        cols = rows.permute(1, 2, 5, 6, 0, 3, 4).reshape(groups, -1, n * b * w_out)
+        prod = torch.bmm(w, cols)  # (G, C_out/G, C_in/G*k_h*k_w) @ (G, C_in/G*k_h*k_w, N*B*W_out)
+        y[:, :, r : r + b] = prod.reshape(c_out, n, b, w_out).transpose(0, 1)
     if bias is not None:
-        y = y + bias.to(dtype).reshape(1, c_out, 1, 1)
+        y += bias.to(dtype).reshape(1, c_out, 1, 1)
     return y

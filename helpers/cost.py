@@ -46,7 +46,8 @@ def conv2d_params(in_channels, out_channels, kernel_size, bias=True, groups=1):
     ``C_out`` biases. Independent of the image size."""
     c_in, c_out = _count(in_channels, "in_channels"), _count(out_channels, "out_channels")
     g = _groups(c_in, c_out, groups)
-    return c_out * (c_in // g) * _area(kernel_size, "kernel_size") + (c_out if bias else 0)
+    weights = c_out * (c_in // g) * _area(kernel_size, "kernel_size")
+    return weights + (c_out if _v.flag(bias, "bias") else 0)
 
 
 def conv2d_macs(in_channels, out_channels, kernel_size, output_size, groups=1, batch=1):
@@ -88,7 +89,7 @@ def linear_params(in_features, out_features, bias=True):
     to compare with a convolution between the same shapes (the layer sees them flattened).
     """
     n_in, n_out = _features(in_features, "in_features"), _features(out_features, "out_features")
-    return n_in * n_out + (n_out if bias else 0)
+    return n_in * n_out + (n_out if _v.flag(bias, "bias") else 0)
 
 
 def linear_macs(in_features, out_features, batch=1):

@@ -37,6 +37,7 @@ import torch.nn.functional as F
 from matplotlib.figure import Figure
 from matplotlib.patches import Polygon, Rectangle
 
+from . import _validate as _v
 from .animation import _plan, _steps
 from .style import PALETTE, format_number
 
@@ -691,6 +692,7 @@ def draw_grid(
     drawn on it) and returns ``ax``.
     """
     grid = _as_grid(values, "values")
+    _v.drawable(grid.shape, "values")
     rows, cols = grid.shape
     width = float(cell_width)
     if not width > 0:
@@ -956,6 +958,11 @@ def draw_receptive_field(
     Example: ``draw_receptive_field([X, Y, z], [2, 2], titles=["X", "Y", "z"])``.
     """
     grids, shapes, convs = _layer_geometry(layers, kernel_sizes, strides, paddings, dilations)
+    rings = [c[3] for c in convs] + [((0, 0), (0, 0))]  # each layer's padding, read by the next
+    for i, ((h, w), ((t, b), (lft, rgt))) in enumerate(zip(shapes, rings, strict=True)):
+        _v.drawable(
+            (h + t + b, w + lft + rgt), f"layers[{i}] with its padding", "use smaller layers"
+        )
     fields = receptive_fields(
         list(shapes), kernel_sizes, strides=strides, paddings=paddings, dilations=dilations,
         position=position,
@@ -969,7 +976,6 @@ def draw_receptive_field(
     else:
         names = titles = [str(t) for t in titles]
     # each layer with the padding ring of the kernel that reads it
-    rings = [c[3] for c in convs] + [((0, 0), (0, 0))]
     padded = [
         (h + t + b, w + lft + rgt)
         for (h, w), ((t, b), (lft, rgt)) in zip(shapes, rings, strict=True)

@@ -63,6 +63,10 @@ def pool2d(
     _v.pool_padding_ok(sides, ks)
     for n, (before, after), k, d, axis in zip(x.shape[-2:], sides, ks, ds, _v.AXES, strict=True):
         _v.window_output_size(n, before, after, k, 1, d, axis=axis, what="window")
+    count_include_pad = _v.flag(count_include_pad, "count_include_pad")
+    (top, bottom), (left, right) = sides
+    padded = (*x.shape[:-2], x.shape[-2] + top + bottom, x.shape[-1] + left + right)
+    _v.within_budget(padded, x.dtype, what="the padded x", cause=f"padding={padding!r}")
 
     if mode == "avg" and not x.dtype.is_floating_point:
         x = x.to(torch.get_default_dtype())

@@ -72,6 +72,17 @@ def format_number(value, *, digits: int = 3) -> str:
     return text.replace("-", MINUS)
 
 
+def json_number(value) -> float | str:
+    """A value for a page's JSON data: 7 significant digits, or JavaScript's name for a value JSON
+    cannot hold (``"NaN"``, ``"Infinity"``, ``"-Infinity"``), so a NaN reaches the page as such."""
+    v = float(value)
+    if math.isnan(v):
+        return "NaN"
+    if math.isinf(v):
+        return "Infinity" if v > 0 else "-Infinity"
+    return float(f"{v:.7g}")
+
+
 def diverging_cmap():
     """A matplotlib colour map for signed values: orange (negative), white (zero), blue (positive).
 

@@ -84,7 +84,9 @@ def insert_zeros(x, stride):
     s_h, s_w = _v.positive_pair(stride, "stride")
 
     h, w = x.shape[-2:]
-    stretched = torch.zeros(*x.shape[:-2], (h - 1) * s_h + 1, (w - 1) * s_w + 1, dtype=x.dtype)
+    shape = (*x.shape[:-2], (h - 1) * s_h + 1, (w - 1) * s_w + 1)
+    _v.within_budget(shape, x.dtype, what="the stretched x", cause=f"stride={stride!r}")
+    stretched = torch.zeros(shape, dtype=x.dtype)
     stretched[..., ::s_h, ::s_w] = x
     return _v.restore(stretched, was_numpy)
 
@@ -146,6 +148,16 @@ def _prepare(input, weight, bias, stride, padding, output_padding, dilation):
         transposed_output_size(n, k, s, p, op, d)  # raises if output_padding or the size is wrong
     dtype = _v.compute_dtype(x, w, *([] if bias is None else [bias]))
     bias = None if bias is None else bias.to(dtype)
+    full = [
+        transposed_output_size(n, k, s, 0, 0, d)
+        for n, k, s, d in zip(x.shape[2:], w.shape[2:], strides, dilations)
+    ]
+    _v.within_budget(
+        (x.shape[0], w.shape[1], *full),
+        dtype,
+        what="the full (uncropped) result",
+        cause=f"stride={stride!r} with dilation={dilation!r}",
+    )
 
     def restore(y):
         return _v.restore(y.reshape(y.shape[added:]), was_numpy)

@@ -7,14 +7,9 @@ built, so the glossary cannot fall out of step with the chapters.
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
-SCRIPTS = Path(__file__).resolve().parent
-if str(SCRIPTS) not in sys.path:  # imported as scripts.glossary, or loaded by path from the book
-    sys.path.insert(0, str(SCRIPTS))
-
-from exercises import toc_documents  # noqa: E402
+from scripts.exercises import toc_documents
 
 
 def table_cells(line):

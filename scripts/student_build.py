@@ -12,9 +12,9 @@ This file is two things:
 
 2. The command that builds that book::
 
-       python scripts/student_build.py                  # -> _build/student/html
-       python scripts/student_build.py --strict         # warnings are errors, as in `make test`
-       python scripts/student_build.py --binder-branch student   # keep launch buttons (see below)
+       python -m scripts.student_build                  # -> _build/student/html
+       python -m scripts.student_build --strict         # warnings are errors, as in `make test`
+       python -m scripts.student_build --binder-branch student   # keep launch buttons (see below)
 
    It writes a merged configuration, ``_build/student/_config.student.yml`` (``_config.yml`` plus
    the extension, no copied sources, and its own execution cache so student and instructor
@@ -41,14 +41,10 @@ from pathlib import Path
 
 import yaml
 
-SCRIPTS = Path(__file__).resolve().parent
-ROOT = SCRIPTS.parent
-if str(SCRIPTS) not in sys.path:  # run as a script, or loaded by Sphinx from local_extensions
-    sys.path.insert(0, str(SCRIPTS))
+from scripts.exercises import book_chapters, book_solution_lines, strip_solutions
 
-from exercises import book_chapters, book_solution_lines, strip_solutions  # noqa: E402
-
-EXTENSION = Path(__file__).stem
+ROOT = Path(__file__).resolve().parent.parent
+EXTENSION = "scripts.student_build"  # the Sphinx extension: this module, from the installed package
 # A solution in built HTML: sphinx-exercise renders each one as an element of class "solution".
 SOLUTION_HTML = re.compile(r"""class=["'](?:[^"']*\s)?solution[\s"']""")
 
@@ -145,7 +141,9 @@ def student_config(config: dict, *, cache: Path, binder_branch: str | None = Non
     config = copy.deepcopy(config)
     config["title"] = f"{config.get('title', 'Book')} (student edition)"
     sphinx = config.setdefault("sphinx", {})
-    sphinx.setdefault("local_extensions", {})[EXTENSION] = str(SCRIPTS)
+    extensions = sphinx.setdefault("extra_extensions", [])
+    if EXTENSION not in extensions:
+        extensions.append(EXTENSION)
     sphinx.setdefault("config", {}).update(html_copy_source=False, html_show_sourcelink=False)
     config.setdefault("execute", {})["cache"] = str(Path(cache).resolve())
     buttons = config.setdefault("html", {})

@@ -2,7 +2,7 @@
 
 - a failing cell fails the strict book build (the same flags `make test` uses);
 - a failing cell fails nbval, through the same `.md` collector (`conftest.py`) the real run uses;
-- an unchanged rebuild re-executes nothing: notebooks come from the execution cache.
+- a restored execution cache (CI's) re-executes nothing: notebooks come from the cache.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+
+from scripts import cache_key
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -46,13 +48,11 @@ def chapter(title: str, code: str) -> str:
 
 
 def make_book(path: Path, pages: dict[str, str]) -> Path:
-    """A mini-book with the real `_config.yml` and conftest, and the given pages (first is root)."""
+    """A mini-book with the real `_config.yml` and conftest, and the given pages (first is root).
+    Its Sphinx extension and conftest import the installed `scripts` package, as the book does."""
     path.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "_config.yml", path / "_config.yml")
     shutil.copy(ROOT / "conftest.py", path / "conftest.py")
-    (path / "scripts").mkdir()
-    for script in ("exercises.py", "course_pages.py", "course.css"):
-        shutil.copy(ROOT / "scripts" / script, path / "scripts" / script)
     (path / "pytest.ini").write_text(
         "[pytest]\naddopts = --nbval-current-env -p no:cacheprovider -p no:xdist\n"
     )
@@ -107,41 +107,81 @@ def test_broken_cell_fails_nbval(broken_book):
     assert "1 failed, 1 passed" in result.stdout  # bad.md's cell fails, good.md's passes
 
 
-def test_unchanged_rebuild_executes_nothing(tmp_path):
-    book = make_book(tmp_path / "good", {"good": GOOD})
-    first = build(book)
-    assert first.returncode == 0, first.stdout + first.stderr
-    assert "good.md: Executing notebook" in first.stdout
-    # --all rereads every page from scratch: only the execution cache can avoid re-running it.
-    second = build(book, "--all")
-    assert second.returncode == 0, second.stdout + second.stderr
-    assert "Executing notebook" not in second.stdout
-    assert "good.md: Using cached notebook" in second.stdout
+WIDGET = chapter("Widget", "import ipywidgets\nipywidgets.IntSlider(value=3)")
 
 
-def test_summary_pages_are_reread_when_a_chapter_changes(tmp_path):
-    book = make_book(tmp_path / "summary", {"summary": "# Summary\n", "chapter": GOOD})
+@pytest.fixture(scope="module")
+def good_book(tmp_path_factory):
+    """One built mini-book shared by the tests below (each build costs ~10 s): a chapter, a page
+    with a live widget, and a summary page (`course_summary_pages`). Built as `make test` does:
+    scripts/cache_key.py --refresh, then the strict build. Returns (book, build result)."""
+    book = make_book(tmp_path_factory.mktemp("good") / "book", GOOD_PAGES)
+    summarise(book)
+    assert not cache_key.refresh(book / "_build", cache_key.cache_key())  # nothing kept yet
+    result = build(book)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return book, result
+
+
+@pytest.fixture(scope="module")
+def restored_book(good_book, tmp_path_factory):
+    """What CI does (.github/workflows/test.yml): a fresh checkout of the same book, with the
+    `_build/.jupyter_cache` and `_build/.cache-key` of the earlier run restored, then `make test`.
+    Returns (book, build result)."""
+    first, _ = good_book
+    fresh = make_book(tmp_path_factory.mktemp("fresh") / "book", GOOD_PAGES)  # no _build at all
+    summarise(fresh)
+    shutil.copytree(first / "_build" / ".jupyter_cache", fresh / "_build" / ".jupyter_cache")
+    shutil.copy(first / "_build" / cache_key.KEY_FILE, fresh / "_build" / cache_key.KEY_FILE)
+    assert cache_key.refresh(fresh / "_build", cache_key.cache_key())  # the key matches: kept
+    result = build(fresh)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return fresh, result
+
+
+GOOD_PAGES = {"summary": "# Summary\n", "good": GOOD, "widget": WIDGET}
+
+
+def summarise(book: Path) -> None:
     config = yaml.safe_load((book / "_config.yml").read_text())
     config["sphinx"]["config"]["course_summary_pages"] = ["summary"]
     (book / "_config.yml").write_text(yaml.safe_dump(config))
-    assert build(book).returncode == 0
-    (book / "chapter.md").write_text(GOOD.replace("Some prose.", "Edited prose."))
+
+
+def test_a_restored_cache_executes_nothing(good_book, restored_book, tmp_path):
+    """An unchanged book in a fresh checkout with CI's restored cache executes no notebook."""
+    assert "good.md: Executing notebook" in good_book[1].stdout
+    rebuilt = restored_book[1].stdout
+    assert rebuilt.count("Executing notebook") == 0, rebuilt
+    assert "good.md: Using cached notebook" in rebuilt
+    assert "widget.md: Using cached notebook" in rebuilt
+    # a stale key (helpers or pins changed) drops the cache and Sphinx's saved pages
+    stale = tmp_path / "_build"
+    shutil.copytree(good_book[0] / "_build", stale)
+    assert not cache_key.refresh(stale, "another-key")
+    assert not (stale / ".jupyter_cache").exists() and not (stale / ".doctrees").exists()
+    assert (stale / cache_key.KEY_FILE).read_text().strip() == "another-key"
+
+
+def test_summary_pages_are_reread_when_a_chapter_changes(restored_book):
+    book, _ = restored_book  # (its build result was kept before this edit)
+    (book / "good.md").write_text(GOOD.replace("Some prose.", "Edited prose."))
     rebuilt = build(book)
     assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
     reading = [line for line in rebuilt.stdout.splitlines() if "reading sources" in line]
+    assert any("good" in line for line in reading), reading
     assert any("summary" in line for line in reading), reading
+    assert not any("widget" in line for line in reading), reading  # incremental: not everything
 
 
-def test_each_script_is_included_once_and_no_widget_state(tmp_path):
+def test_each_script_is_included_once_and_no_widget_state(good_book):
     """sphinx-thebe registers its setup script twice; the course extension drops the copy (a
     second `const THEBE_JS_URL` is a JavaScript error on every page). It also drops the widget
     state a live explorer leaves behind, which no script on a static page reads."""
-    widget = chapter("Widget", "import ipywidgets\nipywidgets.IntSlider(value=3)")
-    book = make_book(tmp_path / "scripts", {"good": widget})
-    assert build(book).returncode == 0
-    executed = (book / "_build" / "jupyter_execute" / "good.ipynb").read_text(encoding="utf-8")
+    book, _ = good_book
+    executed = (book / "_build" / "jupyter_execute" / "widget.ipynb").read_text(encoding="utf-8")
     assert "application/vnd.jupyter.widget-state+json" in executed  # there was state to drop
-    page = (book / "_build" / "html" / "good.html").read_text(encoding="utf-8")
+    page = (book / "_build" / "html" / "widget.html").read_text(encoding="utf-8")
     assert "widget-state+json" not in page
     assert page.count("const THEBE_JS_URL") == 1
     scripts = re.findall(r"<script[^>]*>.*?</script>", page, re.DOTALL)

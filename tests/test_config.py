@@ -3,6 +3,7 @@ README commands, CI calling exactly the test command, and no launch button to a 
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -64,11 +65,84 @@ def test_workflows_run_the_test_command_and_deploy_with_least_privilege():
                 assert job["env"]["PIP_EXTRA_INDEX_URL"] == CPU_INDEX
 
 
-def test_binder_installs_cpu_torch_and_opens_md_as_notebooks():
-    reqs = (ROOT / "binder/requirements.txt").read_text(encoding="utf-8")
-    assert f"--extra-index-url {CPU_INDEX}" in reqs and "-r ../requirements.txt" in reqs
+def pins(path: str) -> dict[str, str]:
+    """``{normalised name: version}`` of the exact pins in a requirements file."""
+    lines = (ROOT / path).read_text(encoding="utf-8").splitlines()
+    found = {}
+    for line in lines:
+        if "==" in line and not line.lstrip().startswith("#"):
+            name, version = line.strip().split("==")
+            found[re.sub(r"[-_.]+", "-", name).lower()] = version
+    return found
+
+
+# What a learner never needs on Binder: the docs build, tests, lint.
+DEV_ONLY = (
+    "sphinx",
+    "jupyter-book",
+    "myst-nb",
+    "sphinx-book-theme",
+    "pydata-sphinx-theme",
+    "ruff",
+    "codespell",
+    "pytest",
+    "pytest-xdist",
+    "nbval",
+    "playwright",
+    "pre-commit",
+    "hypothesis",
+    "coverage",
+)
+
+
+def test_binder_pins_agree_with_requirements():
+    binder, everything = pins("binder/requirements.txt"), pins("requirements.txt")
+    disagree = {n: (v, everything.get(n)) for n, v in binder.items() if everything.get(n) != v}
+    assert not disagree, (
+        f"binder/requirements.txt vs requirements.txt (name: binder, main): {disagree}"
+    )
+
+
+def test_binder_installs_only_what_a_learner_needs_with_cpu_torch():
+    text = (ROOT / "binder/requirements.txt").read_text(encoding="utf-8")
+    lines = [line.strip() for line in text.splitlines() if line.strip() and line[0] != "#"]
+    assert f"--extra-index-url {CPU_INDEX}" in lines
+    # No -r/-e: repo2docker then installs it before copying the repository (a cached layer).
+    assert not [line for line in lines if line.startswith(("-r", "-e", "."))]
+    binder = pins("binder/requirements.txt")
+    assert binder["torch"] == "2.13.0"
+    # The server that fits the pinned lab extensions (Binder's base image has JupyterLab 4.4.9).
+    assert binder["jupyterlab"].startswith("4.6.") and binder["notebook"].startswith("7.6.")
+    for needed in ("jupytext", "jupyterlab-widgets", "ipywidgets", "jupyterlab-myst", "ipykernel"):
+        assert needed in binder, f"{needed} is not pinned for Binder"
+    for needed in ("numpy", "torch", "matplotlib"):
+        assert needed in binder, f"the chapters import {needed}: pin it for Binder"
+    assert not [name for name in DEV_ONLY if name in binder]
+
+
+def test_binder_and_the_lab_test_share_one_lab_settings_file():
+    settings = ROOT / "binder/jupyter/labconfig/default_setting_overrides.json"
+    viewers = json.loads(settings.read_text(encoding="utf-8"))
+    assert viewers["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"]["markdown"] == (
+        "Jupytext Notebook"
+    )
     post = (ROOT / "binder/postBuild").read_text(encoding="utf-8")
-    assert '"markdown": "Jupytext Notebook"' in post
+    assert (
+        f"cp {settings.relative_to(ROOT)} " in post
+        and "pip install --no-cache-dir --no-deps -e ." in post
+    )
+    assert (ROOT / "binder/runtime.txt").read_text(encoding="utf-8").strip() == "python-3.11"
+
+
+def test_launch_links_open_the_deployed_commit():
+    # _config.yml names main for local builds; the deploy replaces it with the commit it publishes.
+    assert re.search(r"^  branch: main$", (ROOT / "_config.yml").read_text(encoding="utf-8"), re.M)
+    steps = load(".github/workflows/deploy.yml")["jobs"]["build"]["steps"]
+    runs = [step.get("run", "") for step in steps]
+    sed = 'sed -i "s/^  branch: main$/  branch: ${GITHUB_SHA}/" _config.yml'
+    pin = next(i for i, run in enumerate(runs) if sed in run)
+    build = next(i for i, run in enumerate(runs) if run.startswith("make book"))
+    assert pin < build
 
 
 def test_book_config_is_strict_cached_and_has_no_broken_launch_button():
@@ -79,5 +153,118 @@ def test_book_config_is_strict_cached_and_has_no_broken_launch_button():
     assert config["sphinx"]["config"]["nb_execution_raise_on_error"] is True
     buttons = config["launch_buttons"]
     assert buttons["binderhub_url"] and buttons["thebe"] is True
-    assert "colab_url" not in buttons, "Colab cannot open .md notebooks"
+    # The theme's Colab button would open the .md; course_pages links the exported notebook.
+    assert "colab_url" not in buttons, "Colab cannot open .md notebooks (see tests/test_colab.py)"
     assert config["html"]["use_repository_button"] and config["html"]["use_issues_button"]
+
+
+WORKFLOWS = ROOT / ".github" / "workflows"
+
+
+def workflows() -> dict[str, dict]:
+    return {p.name: load(f".github/workflows/{p.name}") for p in WORKFLOWS.glob("*.yml")}
+
+
+def test_ci_caches_the_execution_cache_with_its_key():
+    """The Makefile keeps `_build/.jupyter_cache` only when `_build/.cache-key` matches the key of
+    scripts/cache_key.py; CI computes its cache key with the same script and restores both files.
+    (tests/test_build.py shows that a restored cache then executes nothing.)"""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "scripts/cache_key.py --refresh" in makefile
+    assert "sha1sum" not in makefile, "one key recipe: scripts/cache_key.py"
+    for name, needs_save in (("test.yml", True), ("deploy.yml", False)):
+        steps = [s for job in workflows()[name]["jobs"].values() for s in job["steps"]]
+        key_steps = [s for s in steps if "scripts/cache_key.py" in s.get("run", "")]
+        assert len(key_steps) == 1, name
+        caches = [s for s in steps if s.get("uses", "").startswith("actions/cache")]
+        assert len(caches) == 1, name
+        cache = caches[0]
+        action = "actions/cache@" if needs_save else "actions/cache/restore@"
+        assert cache["uses"].startswith(action), name
+        assert set(cache["with"]["path"].split()) == {"_build/.jupyter_cache", "_build/.cache-key"}
+        assert f"steps.{key_steps[0]['id']}.outputs.key" in cache["with"]["key"]
+        assert cache["with"]["restore-keys"] in cache["with"]["key"]
+
+
+def test_deploy_builds_strictly_only_the_commit_the_tests_passed_on():
+    deploy = workflows()["deploy.yml"]
+    trigger = deploy[True]  # YAML reads the key `on` as True
+    assert set(trigger) == {"workflow_run"}, "no push/dispatch trigger that skips the tests"
+    run = trigger["workflow_run"]
+    assert run["workflows"] == [load(".github/workflows/test.yml")["name"]]
+    assert run["types"] == ["completed"] and run["branches"] == ["main"]
+    build = deploy["jobs"]["build"]
+    assert "github.event.workflow_run.conclusion == 'success'" in build["if"]
+    checkout = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["ref"] == "${{ github.event.workflow_run.head_sha }}"
+    assert any(s.get("run", "").startswith("make book STRICT_BUILD=1") for s in build["steps"])
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "jupyter-book build . $(if $(STRICT_BUILD),$(STRICT))" in makefile
+
+
+def test_every_workflow_job_has_a_timeout_and_checkouts_keep_no_credentials():
+    for name, workflow in workflows().items():
+        for job_name, job in workflow["jobs"].items():
+            minutes = job.get("timeout-minutes")
+            assert isinstance(minutes, int) and 0 < minutes <= 120, f"{name}: {job_name}"
+            for step in job["steps"]:
+                if step.get("uses", "").startswith("actions/checkout@"):
+                    assert step["with"]["persist-credentials"] is False, f"{name}: {job_name}"
+
+
+def test_dependabot_updates_actions_and_every_pip_pin_list():
+    updates = load(".github/dependabot.yml")["updates"]
+    watched = {(u["package-ecosystem"], u["directory"]) for u in updates}
+    assert ("github-actions", "/") in watched
+    for folder in ("/", "/binder"):
+        assert ("pip", folder) in watched
+        assert (ROOT / folder.lstrip("/") / "requirements.txt").exists()
+
+
+def chapter_imports() -> dict[str, set[str]]:
+    """``{top-level module: chapters}`` for every module a toc chapter's code cells import."""
+    import ast
+
+    import jupytext
+
+    from scripts.exercises import toc_documents
+
+    found: dict[str, set[str]] = {}
+    for path in toc_documents(ROOT / "_toc.yml"):
+        for cell in jupytext.read(path).cells:
+            if cell.cell_type != "code":
+                continue
+            source = "\n".join(
+                line
+                for line in cell.source.splitlines()
+                if not line.lstrip().startswith(("%", "!"))
+            )
+            for node in ast.walk(ast.parse(source)):
+                if isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                    names = [node.module]
+                else:
+                    continue
+                for name in names:
+                    found.setdefault(name.split(".")[0], set()).add(path.name)
+    return found
+
+
+def test_binder_installs_every_module_the_chapters_import():
+    import sys
+    from importlib.metadata import packages_distributions
+
+    binder = pins("binder/requirements.txt")
+    providers = packages_distributions()
+    missing = {}
+    for module, chapters in chapter_imports().items():
+        # helpers and scripts: the project's own packages, installed by binder/postBuild
+        if module in sys.stdlib_module_names or module in ("helpers", "scripts"):
+            continue
+        dists = {re.sub(r"[-_.]+", "-", d).lower() for d in providers.get(module, [module])}
+        if not dists & binder.keys():
+            missing[module] = sorted(chapters)
+    assert not missing, (
+        f"chapters import modules binder/requirements.txt does not install: {missing}"
+    )

@@ -2,10 +2,9 @@
 behind the table on the "For instructors" page (``scripts/exercises.py``).
 
 Shown on the fixture book (``tests/fixtures/book``) and on every chapter of ``_toc.yml`` that has
-exercises. Execution: the student notebooks of the fixture and of every chapter, and the fixture's
-instructor notebook, run under nbval (one subprocess, outside this repository's pytest
-configuration). A chapter's instructor notebook is not run again: the test shows that its code
-cells are exactly the ones the chapter's own nbval run executes (``conftest.py``), in order.
+exercises. Execution: the fixture's student and instructor notebooks run under nbval (one
+subprocess, outside this repository's pytest configuration); every chapter's student and
+instructor notebooks run in ``tests/test_wheel.py``, from the course wheel in a clean environment.
 """
 
 from __future__ import annotations
@@ -23,14 +22,12 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-SCRIPTS = ROOT / "scripts"
 FIXTURE = ROOT / "tests" / "fixtures" / "book"
-sys.path.insert(0, str(SCRIPTS))
 
-import exercises  # noqa: E402
-import export_notebooks  # noqa: E402
+from scripts import exercises, export_notebooks  # noqa: E402
 
 CONFIG = ROOT / "_config.yml"
+ROLES = ("student", "instructor")
 REPOSITORY = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))["repository"]["url"]
 
 
@@ -60,7 +57,12 @@ def exported(request) -> Export:
 
 
 def code_cells(notebook) -> list[tuple[str, list[str]]]:
-    return [(c.source, c.metadata.get("tags", [])) for c in notebook.cells if c.cell_type == "code"]
+    """The chapter's code cells (an exported notebook's first one, the install cell, left out)."""
+    return [
+        (c.source, c.metadata.get("tags", []))
+        for c in notebook.cells
+        if c.cell_type == "code" and export_notebooks.INSTALL_TAG not in c.metadata.get("tags", [])
+    ]
 
 
 def markdown(notebook) -> str:
@@ -137,19 +139,35 @@ def test_student_code_is_the_chapter_code_minus_the_solutions(exported):
         assert len(instructor) - len(student) == len(solution_code), chapter.name
 
 
-def test_notebooks_are_plain_jupyter_with_install_instructions(exported):
+# MyST that plain Jupyter shows as raw text: roles ({ref}`x`, {glue:text}`x`), directive fences
+# (```{note}, :::{note}), (label)= targets, {{ substitutions }}. LaTeX braces ({bmatrix}) are fine.
+MYST_ONLY = {
+    "role": re.compile(r"\{[\w:-]+\}`"),
+    "directive": re.compile(r"^\s*(```+|~~~+|:::+)\s*\{", re.MULTILINE),
+    "target": re.compile(r"^\([\w:-]+\)=\s*$", re.MULTILINE),
+    "substitution": re.compile(r"\{\{[^}]*\}\}"),
+}
+
+
+def test_notebooks_are_plain_jupyter_with_a_pinned_install(exported):
+    tag = export_notebooks.release_tag()
+    pinned = f'%pip install --quiet "conv-course-helpers @ git+{REPOSITORY}@{tag}"'
     for chapter in exported.chapters:
         for role in ("student", "instructor"):
             notebook = exported.notebook(role, chapter)
             nbformat.validate(notebook)
             assert notebook.metadata.kernelspec.name == "python3"
             assert "jupytext" not in notebook.metadata
-            assert f'%pip install "git+{REPOSITORY}"' in notebook.cells[0].source
             assert f"**{role.capitalize()} notebook.**" in notebook.cells[0].source
+            install = notebook.cells[1]
+            assert install.cell_type == "code", chapter.name
+            assert export_notebooks.INSTALL_TAG in install.metadata.tags
+            assert pinned in install.source and export_notebooks.CPU_TORCH in install.source
+            assert 'util.find_spec("torch") else "--extra-index-url' in install.source
             text = markdown(notebook)
-            assert not re.search(r"^```\{", text, re.MULTILINE), f"{chapter.name}: MyST directive"
-            assert not re.search(r"\{(ref|numref|doc)\}`", text), f"{chapter.name}: MyST role"
-            assert not re.search(r"^\([\w:-]+\)=$", text, re.MULTILINE), f"{chapter.name}: target"
+            for kind, pattern in MYST_ONLY.items():
+                found = pattern.search(text)
+                assert not found, f"{chapter.name} ({role}): MyST {kind} {found[0]!r}"
             for cell in notebook.cells:
                 hidden = {"remove-input", "remove-cell", "hide-input"} & set(
                     cell.metadata.get("tags", [])
@@ -191,13 +209,15 @@ def nbval(notebooks: list[Path], folder: Path) -> subprocess.CompletedProcess:
     )
 
 
-def test_exported_notebooks_run_under_nbval(fixture_export, book_export):
+def test_exported_notebooks_run_under_nbval(fixture_export):
     """Every code cell runs, the exercises' starter cells included (they run as given, with `...`
-    where the answer goes); nothing is skipped: nbval reports one passed item per code cell."""
-    notebooks = [fixture_export.out / "instructor" / "fixture-chapter.ipynb"]
-    for export in (fixture_export, book_export):
-        notebooks += [export.out / "student" / f"{c.name}.ipynb" for c in export.chapters]
-    cells = sum(len(code_cells(nbformat.read(path, as_version=4))) for path in notebooks)
+    where the answer goes); nothing is skipped: nbval reports one passed item per code cell.
+    (The book's notebooks run from the wheel: tests/test_wheel.py.)"""
+    notebooks = [fixture_export.out / role / "fixture-chapter.ipynb" for role in ROLES]
+    cells = sum(
+        sum(c.cell_type == "code" for c in nbformat.read(path, as_version=4).cells)
+        for path in notebooks
+    )
     result = nbval(notebooks, fixture_export.out.parent)
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     assert re.search(rf"\b{cells} passed\b", result.stdout), result.stdout[-500:]
@@ -276,3 +296,47 @@ def test_myst_markup_becomes_plain_markdown():
         "See *Chapter A*, the part, Fig. 1, $x^2$.\n\n"
         "### Exercise 3 (Title)\n\nDo it.\n\n#### Solution to Exercise 3 (Title)"
     )
+
+
+def test_glue_roles_links_and_other_directives_become_plain_markdown():
+    text = (
+        "Took {glue:text}`loop_ms:.1f` ms, {glue}`ratio` times; see {ref}`ch-a`, "
+        "{ref}`this part <sec-b>` and {ref}`ex-b`. Press {kbd}`Ctrl`.\n\n"
+        ":::{margin} Aside\nSee {numref}`fig-a`.\n:::\n\n"
+        "```{figure} a.png\n:name: fig-a\n\nA caption.\n```"
+    )
+    labels = {"ch-a": "*Chapter A*", "fig-a": "Fig. 1", "ex-b": "Exercise 2 of *B*"}
+    links = {"ch-a": "https://x.github.io/c/book/a.html#ch-a"}
+    got = export_notebooks.plain_markdown(text, labels, {}, links)
+    assert got == (
+        "Took `loop_ms` ms, `ratio` times; "
+        "see [Chapter A](https://x.github.io/c/book/a.html#ch-a), "
+        "this part and Exercise 2 of *B*. Press Ctrl.\n\n"
+        "> **Aside**\n>\n> See Fig. 1.\n\n> **a.png**\n>\n> A caption."
+    )
+
+
+def test_references_to_other_chapters_link_to_the_published_book(book_export):
+    """Links go to the Pages site of `repository.url`, at the label's page and anchor."""
+    owner, repo = REPOSITORY.rstrip("/").split("/")[-2:]
+    site = f"https://{owner.lower()}.github.io/{repo}/book/"
+    links = [
+        url
+        for chapter in book_export.chapters
+        for url in re.findall(
+            r"\]\((https://[^)]+)\)", markdown(book_export.notebook("student", chapter))
+        )
+    ]
+    assert links and all(url.startswith(site) and "#" in url for url in links), links[:5]
+    pages = {p.stem for p in (ROOT / "book").glob("*.md")}
+    assert {url[len(site) :].split(".html#")[0] for url in links} <= pages
+
+
+def test_kit_and_repository_readmes_show_the_pinned_install(book_export):
+    """Both READMEs name the same pinned requirement as the notebooks (release tag v<version>)."""
+    pinned = f"conv-course-helpers @ git+{REPOSITORY}@{export_notebooks.release_tag()}"
+    for role in ROLES:
+        kit = zipfile.ZipFile(book_export.out / f"course-{role}.zip")
+        readme = kit.read(f"course-{role}/README.md").decode()
+        assert f'pip install "{pinned}" --extra-index-url {export_notebooks.CPU_TORCH}' in readme
+    assert f'%pip install "{pinned}"' in (ROOT / "README.md").read_text(encoding="utf-8")

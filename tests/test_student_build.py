@@ -23,6 +23,7 @@ import re
 import subprocess
 import sys
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pytest
@@ -30,12 +31,9 @@ import yaml
 from myst_nb.core.read import read_myst_markdown_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
-SCRIPTS = ROOT / "scripts"
 FIXTURE = ROOT / "tests" / "fixtures" / "book"
-sys.path.insert(0, str(SCRIPTS))
 
-import exercises  # noqa: E402
-import student_build  # noqa: E402
+from scripts import exercises, student_build  # noqa: E402
 
 EXERCISE = re.compile(r"""<div class="exercise[ "][^>]*\bid="([^"]+)\"""")
 SOLUTION = student_build.SOLUTION_HTML
@@ -51,6 +49,10 @@ class Editions:
     instructor: Path  # output folder (html/ inside)
     student: Path
 
+    @cached_property
+    def solution_lines(self) -> dict[str, list[str]]:
+        return exercises.book_solution_lines(self.chapters)
+
     def page(self, edition: Path, chapter: exercises.Chapter) -> str:
         relative = chapter.path.resolve().relative_to(self.source).with_suffix(".html")
         return (edition / "html" / relative).read_text(encoding="utf-8")
@@ -59,7 +61,8 @@ class Editions:
 def build(source: Path, out: Path, cache: Path, *, instructor: bool, extra=()) -> None:
     command = [
         sys.executable,
-        str(SCRIPTS / "student_build.py"),
+        "-m",
+        "scripts.student_build",
         "--source",
         str(source),
         "--config",
@@ -94,10 +97,19 @@ def fixture_book(tmp_path_factory) -> Editions:
 
 @pytest.fixture(scope="module")
 def real_book(tmp_path_factory) -> Editions:
-    """The real book reuses the execution caches of `make book` and `make student`: only chapters
-    that changed since are executed."""
-    caches = (ROOT / "_build" / ".jupyter_cache", ROOT / "_build" / "student" / ".jupyter_cache")
-    return build_both("book", ROOT, tmp_path_factory.mktemp("book"), caches)
+    """The real book's instructor edition is the one `make test` has just built strictly,
+    `_build/html` (built here, from the cache of `make book`, only if missing, as the browser tests
+    do): each edition is built once per run. The student edition reuses the cache of `make student`
+    (`_build/student/.jupyter_cache`, dropped by `make test` when the helpers or pins change): only
+    chapters that changed since are executed."""
+    out = tmp_path_factory.mktemp("book")
+    instructor = ROOT / "_build"
+    if not (instructor / "html" / "index.html").exists():
+        instructor = out / "instructor"
+        build(ROOT, instructor, ROOT / "_build" / ".jupyter_cache", instructor=True)
+    build(ROOT, out / "student", ROOT / "_build" / "student" / ".jupyter_cache", instructor=False)
+    chapters = exercises.book_chapters(ROOT / "_toc.yml")
+    return Editions("book", ROOT, chapters, instructor, out / "student")
 
 
 @pytest.fixture(params=["fixture_book", "real_book"])
@@ -126,10 +138,10 @@ def notebook_text(raw: str) -> str:
     return "\n".join(parts)
 
 
-def probes(chapter: exercises.Chapter, chapters: list[exercises.Chapter]) -> list[str]:
+def probes(chapter: exercises.Chapter, editions: Editions) -> list[str]:
     """Lines that only a solution contains, in the whole book: its code, and its prose lines
-    free of markup."""
-    return exercises.book_solution_lines(chapters)[chapter.name]
+    free of markup (parsed once per book: a parse of every chapter takes about a second)."""
+    return editions.solution_lines[chapter.name]
 
 
 TEXT_FILES = {".html", ".ipynb", ".js", ".txt", ".json", ".md", ".doctree", ".pickle", ".db"}
@@ -160,7 +172,7 @@ def test_instructor_edition_has_every_exercise_and_solution(editions):
         assert len(SOLUTION.findall(page)) == len(chapter.solutions) == len(labels), chapter.name
         assert page.count(SOLUTION_TITLE) == len(labels), chapter.name
         shown = html.unescape(re.sub(r"<[^>]+>", "", page))
-        assert [p for p in probes(chapter, editions.chapters) if p in shown], (
+        assert [p for p in probes(chapter, editions) if p in shown], (
             f"{chapter.name}: no probe is visible"
         )
 
@@ -188,7 +200,7 @@ def test_student_edition_has_no_solution_anywhere(editions):
         page = editions.page(editions.student, chapter)
         assert not SOLUTION.search(page), f"{chapter.name}: solution element in the page"
         assert SOLUTION_TITLE not in page, f"{chapter.name}: 'Solution to' in the page"
-        chapter_probes = probes(chapter, editions.chapters)
+        chapter_probes = probes(chapter, editions)
         assert chapter_probes, f"{chapter.name}: its solutions have no distinctive line to look for"
         for path, content in contents.items():
             assert "solution-start" not in content, f"solution-start in {path}"
@@ -253,10 +265,12 @@ def test_instructors_page_lists_every_exercise(real_book):
                 assert link in page, f"the exercise table has no link to {exercise.label}"
 
 
-def test_binder_branch_edition_launches_the_stripped_branch(tmp_path):
+def test_binder_branch_edition_launches_the_stripped_branch(fixture_book, tmp_path):
     """With --binder-branch the launch buttons come back, pointing at that branch (whose chapters
-    the instructor has stripped); still no source or notebook download."""
-    build(FIXTURE, tmp_path, tmp_path / "cache", instructor=False, extra=["--binder-branch", "fx"])
+    the instructor has stripped); still no source or notebook download. (The stripped chapter is
+    the fixture's student edition: its execution cache is reused.)"""
+    cache = fixture_book.student / ".jupyter_cache"
+    build(FIXTURE, tmp_path, cache, instructor=False, extra=["--binder-branch", "fx"])
     page = (tmp_path / "html" / "fixture-chapter.html").read_text(encoding="utf-8")
     assert re.search(
         r"mybinder\.org/v2/gh/[\w-]+/[\w-]+/fx\?urlpath=[\w/]+fixture-chapter\.md", page
@@ -274,7 +288,7 @@ def test_a_solution_nested_in_another_block_fails_the_student_build(tmp_path):
         "# Nested\n\n```{exercise} Q\n:label: ex-q\n\nQuestion.\n```\n\n"
         "````{admonition} A box\n```{solution} ex-q\nHidden answer.\n```\n````\n"
     )
-    command = [sys.executable, str(SCRIPTS / "student_build.py"), "--source", str(book)]
+    command = [sys.executable, "-m", "scripts.student_build", "--source", str(book)]
     command += ["--config", str(ROOT / "_config.yml"), "--out", str(tmp_path / "out")]
     result = subprocess.run(command, capture_output=True, text=True, timeout=600)
     assert result.returncode != 0
@@ -356,12 +370,12 @@ def test_unbalanced_gates_are_an_error_that_says_where(text, message):
 def test_student_config_drops_the_links_to_the_full_sources_unless_given_a_branch():
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     student = student_build.student_config(config, cache=Path("/tmp/cache"))
-    assert student["sphinx"]["local_extensions"]["student_build"] == str(SCRIPTS)
+    assert student["sphinx"]["extra_extensions"][-1] == "scripts.student_build"
     assert student["sphinx"]["config"]["html_copy_source"] is False
     assert student["execute"]["cache"] == str(Path("/tmp/cache").resolve())
     assert not student["launch_buttons"]["binderhub_url"] and not student["launch_buttons"]["thebe"]
     assert student["html"]["use_repository_button"] is False
-    assert "student_build" not in config["sphinx"].get("local_extensions", {}), (
+    assert "scripts.student_build" not in config["sphinx"]["extra_extensions"], (
         "the instructor book must not strip"
     )
     branch = student_build.student_config(config, cache=Path("c"), binder_branch="student")
