@@ -31,10 +31,14 @@ help:
 	@echo "make grade SUBMISSIONS=dir [CHAPTER=name]  grade a folder of notebooks: scores.csv, feedback"
 	@echo "make clean     remove _build (keeps .venv)"
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt pyproject.toml node_modules/.package-lock.json
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	@touch $(STAMP)
+
+# The browser tests' local MathJax and axe-core (package.json, exact versions in package-lock.json).
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
 
 book: $(STAMP)
 	$(call fresh-cache,_build)

@@ -4,9 +4,11 @@
 with play/pause, step back/forward, a scrubber and a speed menu. At each step the window moves over
 the (padded) input, the output cell fills with its value, and the arithmetic of the step is written
 out. Hovering or focusing an output cell highlights its receptive field. The player needs no kernel
-and no network: its data (a few KB of JSON) and its script and style (``player.js`` with
-``common.js``, ``player.css``, in this package) are inlined, and each player finds its own root
-element by id, so several players can share a page.
+and no network: its data (a few KB of JSON) is inlined, with a static figure of the final state (for
+print and for pages without JavaScript) and the page runtime (:mod:`helpers.assets`: ``player.js``
+with ``common.js``, ``player.css``). In the book the runtime loads once per page as a static file
+and the inline copies are removed (``scripts/course_pages.py``); in a notebook every player
+carries it, so each output works alone. The player is one tab stop (the cell of the current step).
 
 Every value comes from the course's operations (:func:`helpers.correlation.conv2d`,
 :func:`helpers.pooling.pool2d`, :func:`helpers.correlation.pad2d`), so the player, the text and the
@@ -28,15 +30,14 @@ import hashlib
 import html
 import itertools
 import json
-import re
 from dataclasses import dataclass
-from functools import cache, cached_property
-from importlib import resources
+from functools import cached_property
 
 import numpy as np
 import torch
 
 from . import _validate as _v
+from .assets import inline_runtime, without_runtime
 from .style import MINUS, format_number, json_number
 
 MODES = {"corr": "Cross-correlation", "max": "Max pooling", "avg": "Average pooling"}
@@ -557,48 +558,6 @@ def _scatter_note(plan: _ScatterPlan, ch: int, cw: int) -> str:
 # --------------------------------------------------------------------------------------- HTML
 
 
-@cache
-def _asset(name: str) -> str:
-    return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
-
-
-_SCATTER_PART = re.compile(
-    r"^[ \t]*(?://|/\*) <scatter>(?: \*/)?[ \t]*$.*?^[ \t]*(?://|/\*) </scatter>(?: \*/)?[ \t]*$",
-    flags=re.DOTALL | re.MULTILINE,
-)
-
-
-_COMMON_JS = re.compile(r"^[ \t]*// <common\.js>[ \t]*$", flags=re.MULTILINE)
-
-
-def _script(name: str) -> str:
-    """``player.js`` or ``explorer.js`` with ``common.js`` (the code they share) pasted in at its
-    line ``// <common.js>``: inside the script's own function, so each player or explorer on a
-    page has its own copy and defines no globals."""
-    text = _asset(name)
-    if len(_COMMON_JS.findall(text)) != 1:
-        raise RuntimeError(f"{name} needs exactly one line '// <common.js>'")
-    return _COMMON_JS.sub(lambda _: _asset("common.js"), text)
-
-
-@cache
-def _inlined(name: str, scatter: bool) -> str:
-    """``player.js`` or ``player.css``, compacted; the scatter part only for scatter players."""
-    text = _script(name) if name.endswith(".js") else _asset(name)
-    return _compact(text if scatter else _SCATTER_PART.sub("", text))
-
-
-def _compact(text: str) -> str:
-    """Drop indentation, blank lines and comments (the assets stay readable on disk).
-
-    Removes ``/* ... */`` blocks (CSS) and whole lines starting with ``//`` (JS); the player's
-    script has no ``/*`` inside strings or regular expressions.
-    """
-    text = re.sub(r"/\*.*?\*/", "", text, flags=re.DOTALL)
-    lines = (line.strip() for line in text.splitlines())
-    return "\n".join(line for line in lines if line and not line.startswith("//"))
-
-
 def _raw(t: torch.Tensor | None):
     if t is None:
         return None
@@ -684,8 +643,8 @@ def _default_description(plan) -> str:
             f"{_arg(plan.output_padding)}, dilation {_arg(plan.dilation)}), one input cell per "
             f"step ({h * w} steps). Each step multiplies the kernel by one input value and adds "
             "the product into a window of the output; where windows overlap, the products add up."
-            f"{cut} The output is {oh}×{ow}. Hover over or tab to an output cell to see which "
-            "input cells contributed to it."
+            f"{cut} The output is {oh}×{ow}. Hover over an output cell to see which input cells "
+            "contributed to it."
         )
     c_in, h, w = plan.x.shape
     c_out, oh, ow = plan.out.shape
@@ -700,8 +659,8 @@ def _default_description(plan) -> str:
         f"A {kh}×{kw} {what} slides over a {h}×{w} input ({chans}padding {pad}, "
         f"stride {_same(plan.stride)}, dilation {_same(plan.dilation)}) and produces {outs}a "
         f"{oh}×{ow} output, one value per step ({c_out * oh * ow} steps). Each step shows the "
-        "window, the value it produces and the arithmetic; hover over or tab to an output cell to "
-        "see which input cells produced it."
+        "window, the value it produces and the arithmetic; hover over an output cell (or step to "
+        "it with the arrow keys) to see which input cells produced it."
     )
 
 
@@ -722,24 +681,86 @@ def _icon(name: str) -> str:
     )
 
 
-def _button(action: str, label: str, text: str = "") -> str:
+def _button(action: str, label: str, text: str = "", tabindex: str = "") -> str:
+    """A step button: named by its visible ``text`` when it has one, else by ``label``."""
     icon = _icon(action)
     inner = f"{icon}<span>{text}</span>" if text else icon
     if action == "next" and text:
         inner = f"<span>{text}</span>{icon}"
-    return f'<button type="button" data-action="{action}" aria-label="{label}">{inner}</button>'
+    name = "" if text else f' aria-label="{label}"'
+    return f'<button type="button" data-action="{action}"{name}{tabindex}>{inner}</button>'
 
 
-def _step_buttons() -> str:
-    """First, back, play, next, last: the buttons ``player.js`` and ``explorer.js`` step with."""
+def _step_buttons(focusable: bool = True) -> str:
+    """First, back, play, next, last: the buttons ``player.js`` and ``explorer.js`` step with.
+
+    A player's buttons are out of the tab order (``focusable=False``): the player is one tab stop,
+    its current cell, where the keys do what the buttons do.
+    """
+    tabindex = "" if focusable else ' tabindex="-1"'
     return "".join(
         [
-            _button("first", "First step"),
-            _button("prev", "Previous step", "Back"),
-            _button("play", "Play", "Play"),
-            _button("next", "Next step", "Next"),
-            _button("last", "Last step"),
+            _button("first", "First step", tabindex=tabindex),
+            _button("prev", "Previous step", "Back", tabindex),
+            _button("play", "Play", "Play", tabindex),
+            _button("next", "Next step", "Next", tabindex),
+            _button("last", "Last step", tabindex=tabindex),
         ]
+    )
+
+
+def _table(caption: str, grid, pad=None) -> str:
+    """A grid of display strings as a compact HTML table (end tags left out, as HTML allows);
+    ``pad(r, c)`` marks padding cells."""
+    rows = "".join(
+        "<tr>"
+        + "".join(
+            f'<td class="is-pad">{v}' if pad is not None and pad(r, c) else f"<td>{v}"
+            for c, v in enumerate(row)
+        )
+        for r, row in enumerate(grid)
+    )
+    return f'<table class="c2d-t"><caption>{html.escape(caption)}</caption>{rows}</table>'
+
+
+def _static_figure(plan, data: dict, n: int) -> str:
+    """The final state as plain tables: what prints, and what a page without JavaScript shows."""
+    if isinstance(plan, _ScatterPlan):
+        ph, pw = plan.padding
+        oh, ow = plan.out.shape
+        full = [[row[-1] if row else "" for row in line] for line in data["hist"]]
+        out = [r[pw : pw + ow] for r in full[ph : ph + oh]]
+        out = [[v if v != "" else "0" for v in r] for r in out]
+        parts = [_table("Input", data["x"]), _table("Kernel", data["w"]), _table("Output", out)]
+    else:
+        top, bottom, left, right = plan.pad
+        hp, wp = data["hp"], data["wp"]
+
+        def pad(r, c):
+            return r < top or r >= hp - bottom or c < left or c >= wp - right
+
+        several_in, several_out = data["cin"] > 1, data["cout"] > 1
+        parts = [
+            _table(f"Input channel {c}" if several_in else "Input", g, pad)
+            for c, g in enumerate(data["x"])
+        ]
+        if data["w"] is not None:
+            for co, per_out in enumerate(data["w"]):
+                for ci, g in enumerate(per_out):
+                    name = "Kernel" + (f" of output channel {co}" if several_out else "")
+                    parts.append(_table(name + (f", channel {ci}" if several_in else ""), g))
+        else:
+            kh, kw = plan.kernel_size
+            parts.append(f'<p class="c2d-poolbox">{plan.mode} of {kh}×{kw}</p>')
+        if data["b"] is not None:
+            parts.append(f'<p class="c2d-bias">bias {", ".join(data["b"])}</p>')
+        parts += [
+            _table(f"Output channel {c}" if several_out else "Output", g)
+            for c, g in enumerate(data["o"])
+        ]
+    return (
+        f'<div class="c2d-static"><p class="c2d-static-note">After the last step ({n} of {n}):</p>'
+        f"{''.join(parts)}</div>"
     )
 
 
@@ -755,8 +776,8 @@ def _heading(root_id: str, title: str, description: str) -> str:
 class Player:
     """A kernel-sliding player; a notebook or the built book displays it through ``_repr_html_``.
 
-    ``steps`` are the :class:`Step` objects it plays, ``html`` the complete HTML (``nbytes`` its
-    size in bytes).
+    ``steps`` are the :class:`Step` objects it plays, ``html`` the complete HTML, runtime included
+    (``nbytes``: what it adds to a book page, without the runtime).
     """
 
     def __init__(self, plan, title: str | None, description: str | None):
@@ -768,7 +789,8 @@ class Player:
         digest = hashlib.sha1(f"{payload}{self.title}".encode()).hexdigest()[:8]
         self.id = f"c2d-{digest}-{next(_ids)}"
         widest = max(len(t) for t in _iter_strings(data))
-        self.html = self._render(payload.replace("</", "<\\/"), widest)
+        figure = _static_figure(plan, data, _count(plan))
+        self.html = self._render(payload.replace("</", "<\\/"), widest, figure)
 
     @cached_property
     def steps(self) -> list[Step] | list[ScatterStep]:
@@ -777,38 +799,39 @@ class Player:
 
     @property
     def nbytes(self) -> int:
-        """Size of the player's HTML in bytes (UTF-8): what it adds to a page."""
-        return len(self.html.encode("utf-8"))
+        """What the player adds to a book page, in bytes (UTF-8): its HTML without the inline
+        runtime, which the book loads once per page (:mod:`helpers.assets`)."""
+        return len(without_runtime(self.html).encode("utf-8"))
 
-    def _render(self, payload: str, widest: int) -> str:
+    def _render(self, payload: str, widest: int, figure: str) -> str:
         pid = self.id
         n = _count(self._plan)
-        scatter = isinstance(self._plan, _ScatterPlan)
         first = _all_steps(self._plan, limit=1)[0].text  # shown until the script takes over
         controls = "".join(
             [
-                _step_buttons(),
+                _step_buttons(focusable=False),
                 f'<input class="c2d-scrub" type="range" min="0" max="{n - 1}" value="0" step="1" '
-                f'aria-label="Step (1 to {n})">',
+                f'tabindex="-1" aria-label="Step" aria-valuetext="Step 1 of {n}">',
                 '<label class="c2d-speed-label">Speed <select class="c2d-speed" '
-                'data-action="speed">'
+                'data-action="speed" tabindex="-1">'
                 '<option value="0.5">0.5×</option><option value="1" selected>1×</option>'
                 '<option value="2">2×</option><option value="4">4×</option></select></label>',
             ]
         )
+        keys = "Keys, on the grid: ← → step, ↑ ↓ a row, Home End, Space plays, + − speed."
         return (
-            f"<style>{_inlined('player.css', scatter)}</style>"
-            f'<div class="c2d-player" id="{pid}" role="group" tabindex="0" '
+            f'<div class="c2d-player" id="{pid}" role="group" '
             f'aria-roledescription="animation" aria-labelledby="{pid}-title" '
             f'aria-describedby="{pid}-desc" style="--c2d-chars:{widest}">'
             f"{_heading(pid, self.title, self.description)}"
             f'<div class="c2d-controls">{controls}</div>'
+            f'<p class="c2d-keys">{keys}</p>'
             f'<div class="c2d-live" aria-live="polite"><p class="c2d-where">Step 1 of {n}</p>'
             f'<p class="c2d-math">{html.escape(first)}</p></div>'
-            '<div class="c2d-stage"><p class="c2d-nojs">This animation needs JavaScript.</p></div>'
+            f'<div class="c2d-stage"></div>{figure}'
             f'<script type="application/json" class="c2d-data">{payload}</script>'
             "</div>"
-            f"<script>{_inlined('player.js', scatter).replace('__C2D_ID__', pid)}</script>"
+            f"{inline_runtime()}"
         )
 
     def _repr_html_(self) -> str:

@@ -1,6 +1,6 @@
-// Shared by player.js and explorer.js. helpers/animation.py pastes this file in place of the line
-// "// <common.js>" of each script before inlining it, so the code below lands INSIDE that script's
-// own function: every player and explorer on a page gets its own copy (nothing here is global).
+// Shared by player.js and explorer.js. helpers/assets.py pastes this file in place of the line
+// "// <common.js>" of each script, so the code below lands INSIDE that script's own function
+// (c2dPlayer, c2dExplorer): each player and explorer has its own state (nothing here is global).
 // It uses two names of the enclosing script: root (the player's or explorer's root element) and
 // stage (the element the grids are drawn in).
 
@@ -14,18 +14,26 @@
     return e;
   }
 
-  // a rows x cols CSS grid of make(r, c) cells: the node, and the cells by row and column
-  function grid(rows, cols, make) {
+  // a rows x cols CSS grid of make(r, c) cells, named `label` for screen readers: a table of
+  // rows and cells, or (interactive: the cells are the steps, with roving focus) a grid of rows
+  // and gridcells. Returns the node and the cells by row and column.
+  function grid(rows, cols, make, label, interactive) {
     var g = el("div", "c2d-grid");
+    g.setAttribute("role", interactive ? "grid" : "table");
+    if (label) g.setAttribute("aria-label", label);
     g.style.gridTemplateColumns = "repeat(" + cols + ", auto)";
     var cells = [];
     for (var r = 0; r < rows; r++) {
+      var line = el("div", "c2d-row");
+      line.setAttribute("role", "row");
       var row = [];
       for (var c = 0; c < cols; c++) {
         var cell = make(r, c);
-        g.appendChild(cell);
+        if (!cell.hasAttribute("role")) cell.setAttribute("role", interactive ? "gridcell" : "cell");
+        line.appendChild(cell);
         row.push(cell);
       }
+      g.appendChild(line);
       cells.push(row);
     }
     return { node: g, cells: cells };
@@ -49,10 +57,8 @@
   }
 
   // The play button and the live region while playing (on) or not: a playing animation does not
-  // read every step aloud.
+  // read every step aloud. The button is named by its visible text (Play or Pause).
   function showPlaying(playBtn, live, on) {
-    playBtn.setAttribute("aria-label", on ? "Pause" : "Play");
-    playBtn.setAttribute("aria-pressed", on ? "true" : "false");
     playBtn.querySelector("span").textContent = on ? "Pause" : "Play";
     live.setAttribute("aria-live", on ? "off" : "polite");
   }

@@ -1,13 +1,15 @@
-// Static explorer (helpers/explorer.py inlines this file once per explorer, with helpers/common.js
-// pasted in at the line "// <common.js>"). It needs no Python kernel: the output-size arithmetic
-// and the example values are computed here, in the page.
+// Static explorer: c2dExplorer(root) brings one explorer's root element to life. helpers/assets.py
+// pastes helpers/common.js in at the line "// <common.js>" and bundles this file with player.js
+// into the page runtime. It needs no Python kernel: the output-size arithmetic and the example
+// values are computed here, in the page.
+// Keyboard: the output grid is one tab stop (roving focus); arrows move between its cells (each
+// shows its receptive field), Enter or Space goes to that cell's step.
 // That makes the arithmetic below a SECOND COPY of helpers/shapes.py (formulas and error messages,
 // word for word). It is a copy by necessity; tests/browser/test_explorer_page.py sets the controls
 // over a grid of combinations and pins every size, message and value to helpers.shapes and the
 // course's operations, so a change on either side that is not made on the other fails the test.
 // The script touches nothing outside its own root element.
-(function (root) {
-  "use strict";
+function c2dExplorer(root) {
   if (!root || root.getAttribute("data-ready")) return;
   root.setAttribute("data-ready", "1");
   var D = JSON.parse(root.querySelector("script.c2d-xp-data").textContent);
@@ -195,7 +197,7 @@
     cell.classList.add("c2d-ocell");
     cell.setAttribute("data-out", i + "," + j);
     cell.setAttribute("data-value", String(value));
-    cell.setAttribute("tabindex", "0");
+    cell.setAttribute("tabindex", i === 0 && j === 0 ? "0" : "-1");
     return cell;
   }
 
@@ -251,19 +253,19 @@
     var inG = grid(hp, hp, function (r, c) {
       var pad = r < p || r >= p + n || c < p || c >= p + n;
       return el("div", "c2d-cell" + (pad ? " is-pad" : ""), fmt(padded[r][c]));
-    });
+    }, "Input");
     block(p > 0 ? "Input " + n + TIMES + n + ", padded to " + hp + TIMES + hp : "Input " + n +
       TIMES + n, inG.node);
     stage.appendChild(el("div", "c2d-op", P.op === "corr" ? "\u22c6" : "\u2192"));
     if (P.op === "corr") {
-      var kG = grid(k, k, function (a, b) { return el("div", "c2d-cell c2d-kcell", fmt(w[a][b])); });
+      var kG = grid(k, k, function (a, b) { return el("div", "c2d-cell c2d-kcell", fmt(w[a][b])); }, "Kernel");
       block("Kernel " + k + TIMES + k + (d > 1 ? ", dilation " + d : ""), kG.node);
     } else {
       var box = el("div", "c2d-poolbox", (P.op === "max" ? "max" : "mean") + " of " + k + TIMES + k);
       block((P.op === "max" ? "Max" : "Average") + " pooling", box);
     }
     stage.appendChild(el("div", "c2d-op", "="));
-    var oG = grid(size, size, function (i, j) { return el("div", "c2d-cell"); });
+    var oG = grid(size, size, function (i, j) { return el("div", "c2d-cell"); }, "Output", true);
     for (var i2 = 0; i2 < size; i2++) {
       for (var j2 = 0; j2 < size; j2++) outCell(oG.cells, i2, j2, out[i2][j2]);
     }
@@ -330,10 +332,10 @@
       return acc;
     }
     var final = sums(n * n - 1);
-    var inG = grid(n, n, function (i, j) { return el("div", "c2d-cell", fmt(x[i][j])); });
+    var inG = grid(n, n, function (i, j) { return el("div", "c2d-cell", fmt(x[i][j])); }, "Input");
     block("Input " + n + TIMES + n + " (the map being upsampled)", inG.node);
     stage.appendChild(el("div", "c2d-op", TIMES));
-    var kG = grid(k, k, function (a, b) { return el("div", "c2d-cell c2d-kcell", fmt(w[a][b])); });
+    var kG = grid(k, k, function (a, b) { return el("div", "c2d-cell c2d-kcell", fmt(w[a][b])); }, "Kernel");
     block("Kernel " + k + TIMES + k + (d > 1 ? ", dilation " + d : ""), kG.node);
     stage.appendChild(el("div", "c2d-op", "\u2192"));
     var cG = grid(side, side, function (r, c) {
@@ -341,7 +343,7 @@
       var extra = op > 0 && (r >= F - p || c >= F - p);
       var cut = !kept(r) || !kept(c);
       return el("div", "c2d-cell" + (cut ? " is-pad is-cut" : extra ? " is-extra" : ""));
-    });
+    }, "Output inside the full result", true);
     for (var r = 0; r < side; r++) {
       for (var c = 0; c < side; c++) {
         if (kept(r) && kept(c)) outCell(cG.cells, r - p, c - p, final[r][c] || 0);
@@ -436,6 +438,7 @@
     where.textContent = "Step " + (step + 1) + " of " + M.N + " \u00b7 " + info.where;
     math.textContent = info.text;
     scrub.value = String(step);
+    scrub.setAttribute("aria-valuetext", "Step " + (step + 1) + " of " + M.N);
     markEnds(step, M.N);
   }
 
@@ -490,7 +493,7 @@
     M = P.op === "transposed" ? buildScatter(P, res.size) : buildWindow(P, res.size);
     anim.hidden = false;
     scrub.max = String(M.N - 1);
-    scrub.setAttribute("aria-label", "Step (1 to " + M.N + ")");
+    scrub.setAttribute("aria-label", "Step");
     show(0);
   }
 
@@ -527,10 +530,24 @@
     var q = o.getAttribute("data-out").split(",").map(Number);
     return M.rf(q[0], q[1]);
   });
+  // roving focus in the output grid: the arrow keys move the one tab stop between output cells
+  function moveFocus(e) {
+    var cells = [].slice.call(root.querySelectorAll(".c2d-ocell"));
+    var q = e.target.getAttribute("data-out").split(",").map(Number);
+    var d = { ArrowRight: [0, 1], ArrowLeft: [0, -1], ArrowDown: [1, 0], ArrowUp: [-1, 0] }[e.key];
+    var next = root.querySelector('.c2d-ocell[data-out="' + (q[0] + d[0]) + "," + (q[1] + d[1]) + '"]');
+    e.preventDefault();
+    if (!next) return;
+    cells.forEach(function (c) { c.setAttribute("tabindex", "-1"); });
+    next.setAttribute("tabindex", "0");
+    next.focus();
+  }
   root.addEventListener("keydown", function (e) {
     var tag = e.target.tagName;
     if (!M || tag === "INPUT" || tag === "SELECT" || e.altKey || e.ctrlKey || e.metaKey) return;
     var key = e.key;
+    var onCell = e.target.classList.contains("c2d-ocell");
+    if (onCell && key.indexOf("Arrow") === 0) return moveFocus(e);
     if (key === "ArrowRight") show(step + 1);
     else if (key === "ArrowLeft") show(step - 1);
     else if (key === "Home") show(0);
@@ -544,4 +561,4 @@
   });
 
   update();
-})(document.getElementById("__C2D_XP_ID__"));
+}

@@ -11,8 +11,9 @@ substituted, the output shape (or, for an impossible combination, the same expla
 kernel, is added into the output.
 
 Unlike :func:`helpers.explore` (ipywidgets) it needs no Python kernel: everything runs in the
-page's JavaScript (``explorer.js``, styled by the player's ``player.css`` plus ``explorer.css``, all
-inlined). The shape arithmetic therefore exists twice, here in :mod:`helpers.shapes` and in
+page's JavaScript (``explorer.js``, styled by the player's ``player.css`` plus ``explorer.css``:
+the page runtime of :mod:`helpers.assets`, inline in a notebook, one static file in the
+book). The shape arithmetic therefore exists twice, here in :mod:`helpers.shapes` and in
 ``explorer.js``; the browser test ``tests/browser/test_explorer_page.py`` sets the controls over a
 grid of combinations and checks every displayed size, error message and value against
 :mod:`helpers.shapes` and the course's operations.
@@ -25,7 +26,8 @@ import html
 import itertools
 import json
 
-from .animation import MAX_SIDE, _asset, _compact, _heading, _script, _step_buttons
+from .animation import MAX_SIDE, _heading, _step_buttons
+from .assets import inline_runtime, without_runtime
 
 OPERATIONS = {
     "corr": "Cross-correlation",
@@ -89,8 +91,9 @@ class StaticExplorer:
 
     @property
     def nbytes(self) -> int:
-        """Size of the explorer's HTML in bytes (UTF-8): what it adds to a page."""
-        return len(self.html.encode("utf-8"))
+        """What the explorer adds to a book page, in bytes (UTF-8): its HTML without the inline
+        runtime, which the book loads once per page (:mod:`helpers.assets`)."""
+        return len(without_runtime(self.html).encode("utf-8"))
 
     def _render(self, payload: str) -> str:
         xid = self.id
@@ -115,13 +118,7 @@ class StaticExplorer:
             _step_buttons() + '<input class="c2d-scrub" type="range" min="0" max="0" value="0" '
             'step="1" aria-label="Step">'
         )
-        # The player's stylesheet, scoped to the explorer: same look, and none of the browser
-        # tests that look for players (.c2d-player) mistake the explorer for one.
-        css = _compact(_asset("player.css")).replace(".c2d-player", ".c2d-xp")
-        css += _compact(_asset("explorer.css"))
-        script = _compact(_script("explorer.js")).replace("__C2D_XP_ID__", xid)
         return (
-            f"<style>{css}</style>"
             f'<div class="c2d-xp" id="{xid}" role="group" aria-labelledby="{xid}-title" '
             f'aria-describedby="{xid}-desc">'
             f"{_heading(xid, self.title, self.description)}"
@@ -135,10 +132,11 @@ class StaticExplorer:
             f'<div class="c2d-xp-anim"><div class="c2d-controls">{steps}</div>'
             '<div class="c2d-live" aria-live="polite"><p class="c2d-where"></p>'
             '<p class="c2d-math"></p></div></div>'
-            '<div class="c2d-stage"><p class="c2d-nojs">This explorer needs JavaScript.</p></div>'
+            '<div class="c2d-stage"><p class="c2d-nojs">This explorer computes in the page: it '
+            "needs JavaScript. The formulas above and the players give the same sizes.</p></div>"
             f'<script type="application/json" class="c2d-xp-data">{payload}</script>'
             "</div>"
-            f"<script>{script}</script>"
+            f"{inline_runtime()}"
         )
 
     def _repr_html_(self) -> str:

@@ -1,13 +1,16 @@
-// Kernel-sliding player (helpers/animation.py inlines this file once per player, with
-// helpers/common.js pasted in at the line "// <common.js>").
-// The Python side writes the skeleton (title, controls, live region) and the data as JSON; this
-// script draws the grids and runs the steps. It touches nothing outside its own root element.
+// Kernel-sliding player: c2dPlayer(root) brings one player's root element to life.
+// helpers/assets.py pastes helpers/common.js in at the line "// <common.js>" and bundles this file
+// with explorer.js into the page runtime (inline in a notebook, one static file in the book).
+// The Python side writes the skeleton (title, controls, live region, a static figure of the final
+// state for print and for pages without JavaScript) and the data as JSON; this script draws the
+// grids and runs the steps. It touches nothing outside its own root element.
 // Two kinds of step: "slide" (cross-correlation, pooling: one output value per step) and
 // "scatter" (transposed convolution: one input cell per step, added into a window of the output).
-// The scatter part, between the marker lines "// <scatter>" and "// </scatter>", is inlined only
-// in scatter players (helpers/animation.py cuts it out of the others).
-(function (root) {
-  "use strict";
+// Keyboard: the player is ONE tab stop, the cell of the current step (roving focus): the output
+// cell when sliding, the input cell when scattering. There, arrows step (left/right one step,
+// up/down one row), Home/End go to the first/last step, Space or Enter plays and pauses, + and -
+// change the speed. The buttons, scrubber and speed menu are for the pointer and screen readers.
+function c2dPlayer(root) {
   if (!root || root.getAttribute("data-ready")) return;
   root.setAttribute("data-ready", "1");
   var D = JSON.parse(root.querySelector("script.c2d-data").textContent);
@@ -64,7 +67,7 @@
         var cell = el("div", "c2d-cell" + (isPad(r, c) ? " is-pad" : ""), D.x[ch][r][c]);
         cell.setAttribute("data-in", ch + "," + r + "," + c);
         return cell;
-      });
+      }, D.cin > 1 ? "Input channel " + ch : "Input");
       inCells.push(g.cells);
       channel(inB.chans, D.cin > 1 ? "channel " + ch : "", g);
     }
@@ -77,7 +80,7 @@
           var cell = el("div", "c2d-cell c2d-kcell");
           cell.setAttribute("data-k", kc + "," + r + "," + c);
           return cell;
-        });
+        }, D.cin > 1 ? "Kernel channel " + kc : "Kernel");
         kCells.push(kg.cells);
         channel(kB.chans, D.cin > 1 ? "channel " + kc : "", kg);
       }
@@ -95,9 +98,9 @@
         cell.setAttribute("data-out", co + "," + r + "," + c);
         cell.setAttribute("data-value", String(D.v[co][r][c]));
         cell.setAttribute("data-step", String(co * per + r * D.ow + c));
-        cell.setAttribute("tabindex", "0");
+        cell.setAttribute("tabindex", "-1");
         return cell;
-      });
+      }, D.cout > 1 ? "Output channel " + co : "Output", true);
       outCells.push(og.cells);
       channel(oB.chans, D.cout > 1 ? "channel " + co : "", og);
     }
@@ -162,6 +165,11 @@
 
     return {
       n: D.cout * per,
+      row: D.ow,
+      cellOf: function (t) {
+        var p = where3(t);
+        return outCells[p[0]][p[1]][p[2]];
+      },
       show: function (t) {
         var p = where3(t);
         mark("is-window", covered(p[0], p[1], p[2]));
@@ -199,7 +207,6 @@
     };
   }
 
-  // <scatter>
   // ==== scatter: transposed convolution (one input cell per step, added into the output)
   function scatter() {
     var N = D.ih * D.iw;
@@ -254,10 +261,10 @@
       var cell = el("div", "c2d-cell c2d-icell", D.x[r][c]);
       cell.setAttribute("data-in", "0," + r + "," + c);
       cell.setAttribute("data-step", String(r * D.iw + c));
-      cell.setAttribute("tabindex", "0");
+      cell.setAttribute("tabindex", "-1");
       cell.setAttribute("aria-label", label(r, c) + ": " + D.x[r][c]);
       return cell;
-    });
+    }, "Input", true);
     inCells = ig.cells;
     channel(inB.chans, "", ig);
     stage.appendChild(inB.node);
@@ -265,15 +272,22 @@
     var kB = block("c2d-k", "Kernel");
     channel(kB.chans, "", grid(D.k[0], D.k[1], function (r, c) {
       return el("div", "c2d-cell c2d-kcell", D.w[r][c]);
-    }));
+    }, "Kernel"));
     stage.appendChild(kB.node);
     stage.appendChild(el("div", "c2d-op", "\u2192"));
     var oB = block("c2d-out", "Output" + (D.p[0] || D.p[1] ? " (full result; hatched cells are cut off)" : ""));
     // row and column numbers around the full result: the step text names rows and columns
     var og = grid(D.ch + 1, D.cw + 1, function (r, c) {
       if (r === 0 || c === 0) {
+        // row and column numbers: the table's headers (the corner is an empty cell)
         var idx = el("div", "c2d-cell c2d-idx" + (r === 0 && c > 0 ? " is-colidx" : "") + (c === 0 && r > 0 ? " is-rowidx" : ""), r === 0 ? (c > 0 ? String(c - 1) : "") : String(r - 1));
-        idx.setAttribute("aria-hidden", "true");
+        if (r === 0 && c > 0) {
+          idx.setAttribute("role", "columnheader");
+          idx.setAttribute("aria-label", "column " + (c - 1));
+        } else if (c === 0 && r > 0) {
+          idx.setAttribute("role", "rowheader");
+          idx.setAttribute("aria-label", "row " + (r - 1));
+        }
         return idx;
       }
       var rr = r - 1;
@@ -282,10 +296,9 @@
       var h = D.hist[rr][cc];
       cell.setAttribute("data-out", "0," + rr + "," + cc);
       if (D.v[rr][cc] !== null) cell.setAttribute("data-value", String(D.v[rr][cc]));
-      if (h.length) cell.setAttribute("data-step", String(h[h.length - 2]));
-      cell.setAttribute("tabindex", "0");
+      if (h.length) cell.setAttribute("data-last", String(h[h.length - 2]));
       return cell;
-    });
+    }, "Output (full result)");
     og.node.classList.add("c2d-indexed");
     outCells = og.cells.slice(1).map(function (row) { return row.slice(1); });
     channel(oB.chans, "", og);
@@ -294,6 +307,10 @@
 
     return {
       n: N,
+      row: D.iw,
+      cellOf: function (t) {
+        return inCells[Math.floor(t / D.iw)][t % D.iw];
+      },
       show: function (t) {
         mark("is-window", [inCells[Math.floor(t / D.iw)][t % D.iw]].concat(windowCells(t)));
         for (var r = 0; r < D.ch; r++) {
@@ -323,20 +340,27 @@
       }
     };
   }
-  // </scatter>
 
   stage.textContent = "";
   var M = D.mode === "transposed" ? scatter() : slide();
   var N = M.n;
 
-  // ---- show step t
+  // ---- show step t; the cell of the step is the player's one tab stop (and keeps the focus
+  // when the focus was on the previous one)
+  var current = null;
   function show(t) {
     step = Math.max(0, Math.min(N - 1, t));
     var text = M.show(step);
     where.textContent = "Step " + (step + 1) + " of " + N + " \u00b7 " + text[0];
     math.textContent = text[1];
     scrub.value = String(step);
+    scrub.setAttribute("aria-valuetext", "Step " + (step + 1) + " of " + N);
     markEnds(step, N);
+    var had = current !== null && document.activeElement === current;
+    if (current) current.setAttribute("tabindex", "-1");
+    current = M.cellOf(step);
+    current.setAttribute("tabindex", "0");
+    if (had) current.focus();
   }
 
   // ---- playing
@@ -370,6 +394,14 @@
   function jump(cell) {
     setPlaying(false);
     show(parseInt(cell.getAttribute("data-step"), 10));
+    cell.focus();
+  }
+
+  function faster(by) {
+    var i = speed.selectedIndex + by;
+    if (i < 0 || i >= speed.options.length) return;
+    speed.selectedIndex = i;
+    speed.dispatchEvent(new Event("change"));
   }
 
   // ---- events (all on this player's own elements)
@@ -377,7 +409,13 @@
     var b = e.target.closest("button[data-action]");
     if (b && root.contains(b)) return act(b.getAttribute("data-action"));
     var o = e.target.closest(".c2d-cell[data-step]");
-    if (o && root.contains(o)) jump(o);
+    if (o && root.contains(o)) return jump(o);
+    // scattering: an output cell goes to the last step that adds into it
+    var last = e.target.closest(".c2d-cell[data-last]");
+    if (last && root.contains(last)) {
+      setPlaying(false);
+      show(parseInt(last.getAttribute("data-last"), 10));
+    }
   });
   scrub.addEventListener("input", function () {
     setPlaying(false);
@@ -394,16 +432,20 @@
     var tag = e.target.tagName;
     if (tag === "INPUT" || tag === "SELECT" || e.altKey || e.ctrlKey || e.metaKey) return;
     var k = e.key;
+    var onCell = e.target.hasAttribute("data-step");
     if (k === "ArrowRight") act("next");
     else if (k === "ArrowLeft") act("prev");
+    else if (k === "ArrowDown" && onCell) { if (step + M.row < N) { setPlaying(false); show(step + M.row); } }
+    else if (k === "ArrowUp" && onCell) { if (step - M.row >= 0) { setPlaying(false); show(step - M.row); } }
     else if (k === "Home") act("first");
     else if (k === "End") act("last");
-    else if ((k === " " || k === "Enter") && e.target.classList.contains("c2d-cell")) {
-      if (e.target.hasAttribute("data-step")) jump(e.target);
-    } else if (k === " " && tag !== "BUTTON") act("play");
+    else if ((k === " " || k === "Enter") && onCell) act("play");
+    else if (k === " " && tag !== "BUTTON") act("play");
+    else if (k === "+" || k === "=") faster(1);
+    else if (k === "-") faster(-1);
     else return;
     e.preventDefault();
   });
 
   show(0);
-})(document.getElementById("__C2D_ID__"));
+}

@@ -17,6 +17,15 @@ notebook, which the Pages deploy (``.github/workflows/deploy.yml``) pushes to th
 No widget state in the static pages: a live explorer cell leaves ~45 KB of ipywidgets state that
 myst-nb embeds in the page, but with ``nb_ipywidgets_js`` empty no script ever reads it (widgets
 need a kernel; the static book uses the JS players instead).
+
+One player runtime per page: every player and static explorer output carries the runtime inline
+(so it works alone in a notebook, see :mod:`helpers.assets`). Here the inline copies are removed
+from each page and a page with a player or explorer loads the runtime once, as two static files
+written to ``_static/``.
+
+The reader's page: ``course.css`` (next to this file) makes outputs wrap and sets the print look;
+every run of Chinese characters is marked ``lang="zh-Hans"`` so a screen reader speaks it with a
+Chinese voice.
 """
 
 from __future__ import annotations
@@ -24,10 +33,17 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from helpers.assets import STATIC_CSS, STATIC_JS, runtime_css, runtime_js, without_runtime
 from scripts.exercises import book_chapters
 
 SUMMARY_PAGES = ["book/instructors", "book/glossary"]
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+COURSE_CSS = Path(__file__).with_name("course.css")
+# Han ideographs with the CJK punctuation and full-width forms that sit between them.
+_HAN = "\u3400-\u9fff\uf900-\ufaff"
+CJK_RUN = re.compile(rf"[{_HAN}](?:[\u3000-\u303f{_HAN}\uff00-\uffef]*[{_HAN}\uff09])?")
+_TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
+_RAW_TEXT = re.compile(r"<(script|style|textarea)\b", re.IGNORECASE)
 NOTEBOOKS_BRANCH = "notebooks"  # where the deploy pushes the exported notebooks
 COLAB = "https://colab.research.google.com/github/{owner}/{repo}/blob/{branch}/student/{name}.ipynb"
 
@@ -93,10 +109,61 @@ def _each_script_once(app, pagename, templatename, context, doctree):
     scripts[:] = unique
 
 
+def mark_chinese(body: str) -> str:
+    """Wrap each run of Chinese text (not in tags, scripts, styles) in ``<span lang="zh-Hans">``.
+
+    ``<td>卷积</td>`` -> ``<td><span lang="zh-Hans">卷积</span></td>``.
+    """
+    out, raw = [], None
+    for part in _TAG_OR_TEXT.split(body):
+        if part.startswith("<"):
+            if raw is None:
+                m = _RAW_TEXT.match(part)
+                raw = m.group(1).lower() if m and not part.endswith("/>") else None
+            elif part.lower().startswith(f"</{raw}"):
+                raw = None
+            out.append(part)
+        elif raw is None:
+            out.append(CJK_RUN.sub(lambda m: f'<span lang="zh-Hans">{m.group(0)}</span>', part))
+        else:
+            out.append(part)
+    return "".join(out)
+
+
+def _reader_page(app, pagename, templatename, context, doctree):
+    body = context.get("body")
+    if not body:
+        return
+    if 'class="c2d-player"' in body or 'class="c2d-xp"' in body:
+        body = without_runtime(body)
+        app.add_css_file(STATIC_CSS)
+        app.add_js_file(STATIC_JS, loading_method="defer")
+    # myst-nb's "Show code cell source" toggles: the visible text names them (an aria-label of
+    # "Toggle hidden content" hides it from speech-input users: label-content-name-mismatch).
+    body = body.replace('<summary aria-label="Toggle hidden content">', "<summary>")
+    context["body"] = mark_chinese(body)
+
+
+def _write_static_files(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    static = Path(app.outdir) / "_static"
+    static.mkdir(parents=True, exist_ok=True)
+    for name, text in (
+        (STATIC_JS, runtime_js()),
+        (STATIC_CSS, runtime_css()),
+        (COURSE_CSS.name, COURSE_CSS.read_text(encoding="utf-8")),
+    ):
+        (static / name).write_text(text, encoding="utf-8")
+
+
 def setup(app):
     app.connect("html-page-context", _each_script_once)
+    app.connect("html-page-context", _reader_page)
+    app.connect("build-finished", _write_static_files)
+    app.add_css_file(COURSE_CSS.name)
     app.connect("builder-inited", _exported_chapters)
     app.connect("html-page-context", _colab_link, priority=502)  # after the theme's launch menu
     app.add_config_value("course_summary_pages", SUMMARY_PAGES, "env")
     app.connect("env-get-outdated", _summaries_follow_chapters)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "2", "parallel_read_safe": True, "parallel_write_safe": True}

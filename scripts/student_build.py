@@ -53,12 +53,39 @@ SOLUTION_HTML = re.compile(r"""class=["'](?:[^"']*\s)?solution[\s"']""")
 # The Sphinx extension
 
 
+# Edition-specific text in a page's source. Both markers are HTML comments, so a notebook and the
+# instructor book show the instructor text and hide the student text:
+#   <!-- instructor-edition -->
+#   Text only the instructor edition has (it mentions solutions, downloads, the launch button).
+#   <!-- /instructor-edition -->
+#   <!-- student-edition
+#   Text only the student edition has.
+#   -->
+INSTRUCTOR_ONLY = re.compile(
+    r"^<!-- instructor-edition -->\n.*?^<!-- /instructor-edition -->$", re.MULTILINE | re.DOTALL
+)
+STUDENT_ONLY = re.compile(r"^<!-- student-edition\n(.*?)^-->$", re.MULTILINE | re.DOTALL)
+# Chapters point at the launch (rocket) button, which the student edition does not have.
+STUDENT_WORDING = [(re.compile(r"the rocket icon at the top"), "the link your instructor gives")]
+
+
+def student_text(text: str) -> str:
+    """A page's source as the student edition shows it (line numbers kept): instructor-only
+    passages become blank lines, student-only comments become text, and sentences about buttons
+    the student edition lacks are reworded."""
+    text = INSTRUCTOR_ONLY.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+    text = STUDENT_ONLY.sub(lambda m: "\n" + m.group(1), text)
+    for pattern, replacement in STUDENT_WORDING:
+        text = pattern.sub(replacement, text)
+    return text
+
+
 def _strip_source(app, docname, source):
-    source[0] = strip_solutions(source[0], keep_lines=True)
+    source[0] = strip_solutions(student_text(source[0]), keep_lines=True)
 
 
 def _strip_include(app, relative_path, parent_docname, content):
-    content[0] = strip_solutions(content[0], keep_lines=True)
+    content[0] = strip_solutions(student_text(content[0]), keep_lines=True)
 
 
 def _no_copied_sources(app, config):

@@ -123,6 +123,7 @@ class Visit:
         self.third_party: list[str] = []
         self.page.on("pageerror", lambda exc: self._record(f"uncaught: {exc.message}"))
         self.response = self.page.goto(base_url + f"{page_name}.html", wait_until="load")
+        wait_until_started(self.page)
 
     def _only_local(self, route):
         host = urlparse(route.request.url).hostname
@@ -150,6 +151,15 @@ class Visit:
         self.context.close()
 
 
+STARTED = """() => !document.querySelector(
+  '.c2d-player:not([data-ready]), .c2d-xp:not([data-ready])')"""
+
+
+def wait_until_started(page) -> None:
+    """Players and explorers start one per task after the page is parsed: wait for all."""
+    page.wait_for_function(STARTED)
+
+
 @pytest.fixture
 def visit(browser, base_url):
     opened = []
@@ -169,7 +179,7 @@ def test_every_page_loads_without_errors_from_our_code(visit, page_name):
     v = visit(page_name)
     assert v.response is not None and v.response.status == 200, page_name
     assert v.page.locator("main h1").count() >= 1, f"{page_name} has no title"
-    v.page.wait_for_timeout(150)  # let deferred scripts run
+    wait_until_started(v.page)
     players = v.page.locator(".c2d-player")
     # Every player on the page was initialised by its own script.
     for k in range(players.count()):
@@ -268,6 +278,21 @@ def check_home_arrow_end(page, check, n: int) -> None:
         check(n - 1)
 
 
+def check_one_tab_stop(page, root, current: str) -> None:
+    """The player is one tab stop, the cell ``current`` (a CSS selector inside it), which has the
+    focus; Tab leaves the player and Shift+Tab comes back to that cell."""
+    stops = root.evaluate(
+        "r => [...r.querySelectorAll('button, input, select, [tabindex]')]"
+        ".filter(e => e.tabIndex >= 0).map(e => e.outerHTML.slice(0, 80))"
+    )
+    assert len(stops) == 1, stops
+    assert root.locator(current).evaluate("c => c === document.activeElement && c.tabIndex === 0")
+    page.keyboard.press("Tab")
+    assert not root.evaluate("r => r.contains(document.activeElement)")
+    page.keyboard.press("Shift+Tab")
+    assert root.locator(current).evaluate("c => c === document.activeElement")
+
+
 def check_step(root, exp: Expected, t: int):
     s = state(root)
     assert s["window"] == exp.covered(*exp.index(t)), f"window at step {t}"
@@ -300,18 +325,19 @@ def exercise_player(page, root, exp: Expected):
     assert state(root)["rf"] == exp.covered(*last)
     root.locator(".c2d-title").hover()
     assert state(root)["rf"] == set()
-    # Keyboard: focusing an output cell shows its receptive field; Enter jumps to its step.
+    # Clicking an output cell goes to its step and focuses it: its receptive field shows.
     mid = n // 2
-    cell = out_cell(root, *exp.index(mid))
-    cell.focus()
-    assert state(root)["rf"] == exp.covered(*exp.index(mid))
-    page.keyboard.press("Enter")
+    out_cell(root, *exp.index(mid)).click()
     check_step(root, exp, mid)
+    assert state(root)["rf"] == exp.covered(*exp.index(mid))
+    check_one_tab_stop(page, root, f"[data-out='{','.join(map(str, exp.index(mid)))}']")
+    # Keyboard, on the grid: the focus follows the step (roving focus).
     check_home_arrow_end(page, functools.partial(check_step, root, exp), n)
-    # The controls are reachable with Tab from the player, and the buttons are real buttons.
-    root.focus()
-    page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.dataset.action") == "first"
+    focused = page.evaluate("document.activeElement.dataset.out")
+    assert focused == ",".join(map(str, exp.index(n - 1)))
+    if n > exp.shape[2]:  # ArrowUp: one output row back
+        page.keyboard.press("ArrowUp")
+        check_step(root, exp, n - 1 - exp.shape[2])
     # The scrubber and play: at 4x the player advances by itself, and pauses on request.
     root.evaluate(
         "r => { const s = r.querySelector('.c2d-scrub'); s.value = '0';"
@@ -325,9 +351,9 @@ def exercise_player(page, root, exp: Expected):
             "s => new Promise(done => { const t = setInterval(() => {"
             " if (s.value !== '0') { clearInterval(t); done(); } }, 20); })"
         )
-        assert root.locator('[data-action="play"]').get_attribute("aria-pressed") == "true"
+        assert root.locator('[data-action="play"]').inner_text().strip() == "Pause"
         root.locator('[data-action="play"]').click()
-        assert root.locator('[data-action="play"]').get_attribute("aria-pressed") == "false"
+        assert root.locator('[data-action="play"]').inner_text().strip() == "Play"
         check_step(root, exp, int(state(root)["scrub"]))
 
 
@@ -495,16 +521,14 @@ def exercise_scatter_player(page, root, exp: ExpectedScatter):
     root.locator(f'[data-in="{last_in}"]').hover()
     assert scatter_state(root)["rfOut"] == exp.window(n - 1)
     root.locator(".c2d-title").hover()
-    # Keyboard: focus an output cell, Enter jumps to the last step that adds into it.
-    cell = root.locator(f'[data-out="{busiest}"]')
-    cell.focus()
-    assert scatter_state(root)["rfIn"] == exp.contributors(busiest)
-    page.keyboard.press("Enter")
+    # Clicking an output cell goes to the last step that adds into it.
+    root.locator(f'[data-out="{busiest}"]').click()
     last = max(t for t in range(n) if busiest in exp.window(t))
     check_scatter_step(root, exp, last)
-    # Clicking (or Enter on) an input cell goes to its step.
+    # Clicking an input cell goes to its step and focuses it; the keys step from there.
     root.locator(f'[data-in="{last_in}"]').click()
     check_scatter_step(root, exp, n - 1)
+    check_one_tab_stop(page, root, f"[data-in='{last_in}']")
     check_home_arrow_end(page, functools.partial(check_scatter_step, root, exp), n)
     if n > 1:
         # Play at 4x advances by itself; pressing again pauses.
@@ -516,7 +540,7 @@ def exercise_scatter_player(page, root, exp: ExpectedScatter):
             " if (s.value !== '0') { clearInterval(t); done(); } }, 20); })"
         )
         root.locator('[data-action="play"]').click()
-        assert root.locator('[data-action="play"]').get_attribute("aria-pressed") == "false"
+        assert root.locator('[data-action="play"]').inner_text().strip() == "Play"
         check_scatter_step(root, exp, int(scatter_state(root)["scrub"]))
 
 
@@ -568,6 +592,7 @@ def scatter_visit(browser):
         page.on("pageerror", lambda exc: errors.append(exc.message))
         page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
         page.set_content(scatter_page(), wait_until="load")
+        wait_until_started(page)
         return page, errors
 
     yield open_
@@ -625,14 +650,27 @@ def test_players_step_highlight_and_respond_to_the_keyboard(visit, site):
 
 
 def player_fragments(page_html: str) -> list[str]:
-    """The HTML each player adds to a built page: its <style>, its root <div> and its <script>."""
+    """The HTML each player adds to a built page: its root <div>, data included (the runtime is a
+    static file of the page, loaded once)."""
     fragments = []
     for m in re.finditer(r'<div class="c2d-player"', page_html):
-        start = page_html.rfind("<style>", 0, m.start())
         data_end = page_html.index("</script>", page_html.index('class="c2d-data"', m.start()))
-        end = page_html.index("</script>", data_end + 1) + len("</script>")
-        fragments.append(page_html[start:end])
+        end = page_html.index("</div>", data_end) + len("</div>")
+        fragments.append(page_html[m.start() : end])
     return fragments
+
+
+def test_each_page_loads_the_player_runtime_once(site):
+    """The players' script and style are one static file each, loaded once per page; no page
+    carries an inline copy (helpers.assets.RUNTIME_CLASS)."""
+    from helpers.assets import RUNTIME_CLASS, STATIC_CSS, STATIC_JS
+
+    for page_name in player_pages(site):
+        page_html = html_path(page_name).read_text(encoding="utf-8")
+        assert f'class="{RUNTIME_CLASS}"' not in page_html, page_name
+        assert page_html.count(f"_static/{STATIC_JS}") == 1, page_name
+        assert page_html.count(f"_static/{STATIC_CSS}") == 1, page_name
+    assert (site / "_static" / STATIC_JS).stat().st_size > 1000
 
 
 def test_each_player_adds_at_most_100_kb_to_its_page(site):

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 import helpers
 from helpers.animation import MAX_STEPS, animate, player_steps
+from helpers.assets import inline_runtime, runtime_css, runtime_js, without_runtime
 from helpers.style import format_number
 
 X3 = torch.arange(9.0).reshape(3, 3)
@@ -221,7 +222,7 @@ def test_player_html_is_self_contained_escaped_and_small():
     assert "&lt;/script&gt;&lt;script&gt;alert(&quot;x&quot;)" in page
     assert "<script src" not in page and "http" not in page and "<link" not in page
     assert page.count('class="c2d-player"') == 1
-    assert player.nbytes == len(page.encode()) < 100_000
+    assert player.nbytes == len(without_runtime(page).encode()) < 100_000
     data = embedded_data(page)
     assert data["v"] == [[[19.0, 25.0], [37.0, 43.0]]]
     assert data["o"] == [[["19", "25"], ["37", "43"]]]
@@ -234,11 +235,13 @@ def test_labels_in_the_data_cannot_close_the_script():
     assert "</" not in body
 
 
-def test_each_player_gets_its_own_id_and_script():
+def test_each_player_gets_its_own_id_and_carries_the_runtime():
     a, b = animate(X3, K2), animate(X3, K2)
     assert a.id != b.id
-    assert f'document.getElementById("{a.id}")' in a.html
     assert f'id="{a.id}"' in a.html and a.id not in b.html
+    # In a notebook each output works alone: it carries the runtime, which the book strips.
+    assert a.html.endswith(inline_runtime())
+    assert "<script>" not in without_runtime(a.html) and "<style" not in without_runtime(a.html)
 
 
 def test_biggest_allowed_player_stays_under_100_kb():
@@ -438,24 +441,24 @@ def test_output_padding_is_only_for_transposed():
         animate(X3, K2, mode="deconv")
 
 
-def test_only_scatter_players_carry_the_scatter_code():
-    slide = animate(X3, K2).html
-    scatter = animate(X3, K2, mode="transposed").html
-    assert "function scatter" not in slide and "c2d-indexed" not in slide
-    assert "function scatter" in scatter and ".c2d-scatter .c2d-cell.c2d-idx" in scatter
-    assert "<scatter>" not in slide + scatter  # the markers go too
-    assert len(slide.encode()) < len(scatter.encode()) < 100_000
-
-
-def test_players_and_explorer_carry_their_own_copy_of_the_shared_script():
-    # helpers/common.js is pasted inside each script's own function (no globals), once, and its
-    # marker line goes.
+def test_one_runtime_for_both_kinds_of_player_and_the_explorer():
     from helpers.explorer import static_explorer
 
     pages = [animate(X3, K2).html, animate(X3, K2, mode="transposed").html]
     pages.append(static_explorer().html)
-    for page in pages:
-        script = re.findall(r"<script>(.*?)</script>", page, re.S)[-1]
-        assert script.startswith("(function (root) {")
-        assert script.count("function mark(") == 1 and script.count("var marked = {};") == 1
-        assert script.count("function onHover(") == 1 and "<common.js>" not in script
+    assert all(page.count(inline_runtime()) == 1 for page in pages)
+    script = runtime_js()
+    assert script.startswith("(function () {") and "</" not in script + runtime_css()
+    assert script.count("function c2dPlayer(") == 1 and script.count("function c2dExplorer(") == 1
+    # helpers/common.js is pasted inside each of the two functions (no globals), its marker gone.
+    assert script.count("function mark(") == 2 and script.count("var marked = {};") == 2
+    assert "<common.js>" not in script and "function scatter" in script
+    assert ".c2d-player.c2d-scatter .c2d-cell.c2d-idx" in runtime_css()
+
+
+def test_the_book_keeps_only_markup_and_data():
+    player = animate(X3, K2)
+    kept = without_runtime(player.html)
+    assert kept.startswith('<div class="c2d-player"') and kept.endswith("</div>")
+    assert 'class="c2d-static"' in kept  # the final state, for print and without JavaScript
+    assert "<td>19<td>25" in kept

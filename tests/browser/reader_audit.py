@@ -1,0 +1,205 @@
+"""The reader-experience audit of a built site, page by page, in one headless Chromium.
+
+For every page and both widths (375 and 1280 px) it loads the page offline (MathJax and anything
+else from jsDelivr answered from ``node_modules``, see :mod:`browsing`), waits for the maths and
+the players, and records:
+
+- clipped display formulas and outputs (:data:`browsing.CLIPPED`);
+- tab stops per player (:data:`browsing.TAB_STOPS`);
+- axe-core violations of impact serious or critical, in the light and the dark colour mode;
+- at 375 px, a screenshot of each formula in :data:`FORMULA_SHOTS`;
+- at 1280 px, a print-media screenshot of the whole page (``<shots>/print-<page>.png``) and the
+  number of A4 pages it prints to.
+
+Pages are audited concurrently (a few browser contexts at a time) to keep the wall time low.
+:func:`problems` turns a result into the list of failures the tests assert to be empty.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import browsing
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CONCURRENCY = int(os.environ.get("COURSE_AUDIT_PAGES", "3"))
+WIDTHS = {"375": browsing.NARROW, "1280": browsing.WIDE}
+MODES = ("light", "dark")
+SERIOUS = {"serious", "critical"}
+
+# Violations inside the theme's own markup (sphinx-book-theme / pydata-sphinx-theme), not ours:
+# (axe rule, CSS selector the node matches, reason). The only place where a serious violation may
+# be accepted.
+AXE_EXCEPTIONS: list[tuple[str, str, str]] = [
+    (
+        "label-content-name-mismatch",
+        "button.search-button-field",
+        "pydata-sphinx-theme's search button: named 'Search' while it shows 'Search Ctrl+K' "
+        "(the visible text adds the keyboard shortcut); theme template, not our markup",
+    ),
+    (
+        "color-contrast",
+        ".search-button__default-text",
+        "pydata-sphinx-theme's search button placeholder ('Search') in the dark mode: the theme's "
+        "muted text colour on its button; theme template, not our markup",
+    ),
+    (
+        "label-content-name-mismatch",
+        "button.theme-switch-button",
+        "pydata-sphinx-theme's colour-mode button: named 'Color mode' while its visible text is "
+        "the current mode's icon label; theme template, not our markup",
+    ),
+]
+
+# Display formulas to photograph at 375 px (the three that issue 16 found cut off): page ->
+# [(file name, CSS selector of the box that holds the formula, text in that box)].
+FORMULA_SHOTS = {
+    "book/channels": [("channels-two-channels-by-hand", "#ex-ch-by-hand", "")],
+    "book/cross-correlation": [("cross-correlation-by-hand", "#ex-cc-by-hand", "")],
+    "book/padding-stride": [
+        ("padding-stride-reading-other-texts", ".admonition", "padding per side or in total")
+    ],
+}
+
+PLAYERS_READY = """async () => {
+  for (let i = 0; i < 200; i++) {
+    const waiting = document.querySelectorAll(
+      '.c2d-player:not([data-ready]), .c2d-xp:not([data-ready])');
+    if (!waiting.length) return true;
+    await new Promise(r => setTimeout(r, 25));
+  }
+  return false;
+}"""
+
+SET_MODE = """mode => {
+  document.documentElement.dataset.theme = mode;
+  document.documentElement.dataset.mode = mode;
+  return new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+}"""
+
+# Serious and critical violations: [rule, node, html, accepted]; a node is accepted when it matches
+# an exception's selector for that rule. `rules`: only these rules (null: all).
+RUN_AXE = """async ([exceptions, rules]) => {
+  const options = {resultTypes: ['violations']};
+  if (rules) options.runOnly = {type: 'rule', values: rules};
+  const r = await axe.run(document, options);
+  const ok = (rule, target) => {
+    const node = document.querySelector(target);
+    return !!node && exceptions.some(([r, sel]) => r === rule && node.matches(sel));
+  };
+  return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .flatMap(v => v.nodes.map(n => {
+      const target = n.target.join(' ');
+      return [v.id, target, (n.html || '').slice(0, 160), ok(v.id, target)];
+    }));
+}"""
+# Only colours change with the colour mode: the dark mode is checked for contrast alone.
+MODE_RULES = {"light": None, "dark": ["color-contrast"]}
+
+
+@dataclass
+class PageResult:
+    page: str
+    width: str
+    math: str = ""
+    clipped: list = field(default_factory=list)  # [what, where, hidden px]
+    tab_stops: list = field(default_factory=list)  # per player
+    axe: dict = field(default_factory=dict)  # mode -> [[rule, target, html]]
+    print_pages: int | None = None
+    errors: list = field(default_factory=list)
+
+
+def problems(results: list[PageResult]) -> list[str]:
+    """Every failure: clipped content, players with other than one tab stop, serious axe
+    violations outside :data:`AXE_EXCEPTIONS`, maths that did not render, page errors."""
+    found = []
+    for r in results:
+        at = f"{r.page} @ {r.width}px"
+        if r.math not in ("typeset", "no maths"):
+            found.append(f"{at}: maths {r.math}")
+        found += [
+            f"{at}: clipped {what} {where!r} ({px} px hidden)" for what, where, px in r.clipped
+        ]
+        found += [f"{at}: player {k} has {n} tab stops" for k, n in enumerate(r.tab_stops) if n > 1]
+        found += [f"{at}: player {k} has no tab stop" for k, n in enumerate(r.tab_stops) if n < 1]
+        for mode, nodes in r.axe.items():
+            found += [
+                f"{at} {mode}: axe {rule} at {target}: {snippet}"
+                for rule, target, snippet, ok in nodes
+                if not ok
+            ]
+        found += [f"{at}: {e}" for e in r.errors]
+    return found
+
+
+def pdf_pages(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+
+
+async def _audit_page(browser, base: str, page: str, width: str, shots: Path | None) -> PageResult:
+    result = PageResult(page, width)
+    context = await browser.new_context(viewport=WIDTHS[width])
+    context.set_default_timeout(120_000)
+    try:
+        tab = await context.new_page()
+        tab.on("pageerror", lambda exc: result.errors.append(f"uncaught: {exc.message}"))
+        await tab.route("**/*", browsing.answer_locally_async)
+        await tab.goto(base + page + ".html", wait_until="load")
+        result.math = await tab.evaluate(browsing.MATH_READY)
+        if not await tab.evaluate(PLAYERS_READY):
+            result.errors.append("a player or explorer did not start")
+        result.clipped = await tab.evaluate(browsing.CLIPPED)
+        result.tab_stops = await tab.evaluate(browsing.TAB_STOPS)
+        await tab.add_script_tag(path=str(browsing.AXE_JS))
+        for mode in MODES:
+            await tab.evaluate(SET_MODE, mode)
+            exceptions = [[rule, selector] for rule, selector, _ in AXE_EXCEPTIONS]
+            result.axe[mode] = await tab.evaluate(RUN_AXE, [exceptions, MODE_RULES[mode]])
+        if shots is not None and width == "375":
+            for name, selector, text in FORMULA_SHOTS.get(page, []):
+                box = tab.locator(selector, has_text=text or None).first
+                formula = box.locator('mjx-container[display="true"]').first
+                try:
+                    await formula.screenshot(
+                        path=str(shots / f"formula-{name}-375.png"), timeout=15_000
+                    )
+                except Exception as error:  # the name of a missing formula, not a 2-min hang
+                    result.errors.append(f"no formula to photograph for {name}: {error}")
+        if shots is not None and width == "1280":
+            await tab.evaluate(SET_MODE, "light")
+            await tab.emulate_media(media="print")
+            name = page.replace("/", "-")
+            await tab.screenshot(path=str(shots / f"print-{name}.png"), full_page=True)
+            result.print_pages = pdf_pages(await tab.pdf(format="A4"))
+    finally:
+        await context.close()
+    return result
+
+
+async def _audit(site: Path, pages: list[str], widths, shots: Path | None) -> list[PageResult]:
+    from playwright.async_api import async_playwright
+
+    if shots is not None:
+        shots.mkdir(parents=True, exist_ok=True)
+    with browsing.served(site) as base:
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(executable_path=CHROMIUM, args=browsing.CHROMIUM_ARGS)
+            gate = asyncio.Semaphore(CONCURRENCY)
+
+            async def one(page, width):
+                async with gate:
+                    return await _audit_page(browser, base, page, width, shots)
+
+            try:
+                return await asyncio.gather(*(one(p_, w) for p_ in pages for w in widths))
+            finally:
+                await browser.close()
+
+
+def audit(site: Path, pages: list[str], widths=tuple(WIDTHS), shots: Path | None = None):
+    """Audit ``pages`` (paths without ``.html``) of the site in ``site``; see the module doc."""
+    return asyncio.run(_audit(site, pages, widths, shots))

@@ -1,0 +1,129 @@
+"""Every page of both editions, as a reader gets it (issue 16), in headless Chromium, offline.
+
+Both editions (the book ``_build/html`` and the student edition ``_build/student/html``, each
+built if missing), every page of ``_toc.yml``, at 375 and 1280 px, audited by
+``reader_audit.py``: no display formula or output clipped, every player exactly one tab stop,
+no serious or critical axe-core violation from our markup in the light or the dark mode (the
+theme's own are listed, with reasons, in ``reader_audit.AXE_EXCEPTIONS``), maths rendered by a
+local MathJax (npm, same major as the page asks for), and a print-media screenshot of each page
+under ``_build/screenshots/`` (with the number of A4 pages it prints to, in ``reader-audit.json``).
+
+The checks are shown to fail: deliberately broken fixture pages (a clipped formula, a serious axe
+violation outside the exceptions, a player with more than one tab stop) must each be reported.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import browsing
+import pytest
+import reader_audit
+import torch
+
+import helpers
+from scripts.exercises import toc_documents
+
+ROOT = Path(__file__).resolve().parents[2]
+EDITIONS = {"book": ROOT / "_build" / "html", "student": ROOT / "_build" / "student" / "html"}
+SHOTS = ROOT / "_build" / "screenshots"
+PAGES = [p.relative_to(ROOT).with_suffix("").as_posix() for p in toc_documents(ROOT / "_toc.yml")]
+
+
+def built(edition: str) -> Path:
+    html = EDITIONS[edition]
+    if not (html / "index.html").exists():
+        if edition == "book":
+            command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT)]
+        else:
+            command = [sys.executable, str(ROOT / "scripts" / "student_build.py")]
+        subprocess.run(command, check=True, cwd=ROOT)
+    return html
+
+
+@pytest.fixture(scope="module")
+def audits() -> dict[str, list[reader_audit.PageResult]]:
+    """Both editions audited once (one browser each, pages in parallel)."""
+    assert browsing.AXE_JS.exists(), "node_modules missing: run `npm ci` (make does)"
+    results = {}
+    for edition in EDITIONS:
+        shots = SHOTS / ("print" if edition == "book" else "print-student")
+        results[edition] = reader_audit.audit(built(edition), PAGES, shots=shots)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    report = {e: [dataclasses.asdict(r) for r in rs] for e, rs in results.items()}
+    (SHOTS / "reader-audit.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
+    return results
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_every_page_reads_fully_with_a_keyboard_and_a_screen_reader(audits, edition):
+    results = audits[edition]
+    assert {(r.page, r.width) for r in results} == {
+        (p, w) for p in PAGES for w in reader_audit.WIDTHS
+    }
+    assert reader_audit.problems(results) == []
+
+
+def test_every_chapter_has_a_print_screenshot(audits):
+    for r in audits["book"]:
+        if r.width == "1280":
+            name = r.page.replace("/", "-")
+            assert (SHOTS / "print" / f"print-{name}.png").stat().st_size > 1000, r.page
+            assert r.print_pages and r.print_pages >= 1, r.page
+
+
+def test_players_have_one_tab_stop(audits):
+    counts = [n for r in audits["book"] for n in r.tab_stops]
+    assert counts and set(counts) == {1}
+
+
+# ---------------------------------------------------------------- the checks fail when they should
+
+CLIPPED_FORMULA = r"""<div class="math notranslate nohighlight">\[
+K = \begin{bmatrix} 101 & 102 & 103 & 104 & 105 & 106 & 107 & 108 & 109 & 110 & 111 & 112 & 113
+\end{bmatrix} \]</div>"""
+# A role-less div named by aria-label: the old players' empty output cells (aria-prohibited-attr,
+# serious).
+SERIOUS_AXE = '<div class="c2d-cell" aria-label="output row 0, column 1: not computed yet"></div>'
+
+
+def broken_player() -> str:
+    """A real player whose buttons and speed menu were put back in the tab order (6 extra)."""
+    player = helpers.animate(torch.arange(9.0).reshape(3, 3), torch.ones(2, 2))
+    return player.html.replace(' tabindex="-1">', ">")
+
+
+def fixture_site(tmp_path: Path, body: str) -> Path:
+    """A one-page site that loads MathJax 4 from the CDN URL the book uses, with its defaults
+    (no line-breaking): what a page without the book's configuration would show."""
+    page = (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>fixture</title>'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<script defer src="https://cdn.jsdelivr.net/npm/mathjax@4/tex-mml-chtml.js"></script>'
+        f"</head><body><main><h1>Fixture</h1>{body}</main></body></html>"
+    )
+    (tmp_path / "fixture.html").write_text(page, encoding="utf-8")
+    return tmp_path
+
+
+@pytest.fixture(scope="module")
+def broken(tmp_path_factory):
+    body = f"<p>Text.</p>{CLIPPED_FORMULA}{SERIOUS_AXE}{broken_player()}"
+    site = fixture_site(tmp_path_factory.mktemp("broken"), body)
+    return reader_audit.problems(reader_audit.audit(site, ["fixture"], widths=("375",)))
+
+
+def test_a_clipped_formula_fails(broken):
+    assert any("clipped formula" in p for p in broken), broken
+
+
+def test_a_serious_axe_violation_outside_the_exceptions_fails(broken):
+    assert any("axe aria-prohibited-attr" in p for p in broken), broken
+
+
+def test_a_player_with_more_than_one_tab_stop_fails(broken):
+    assert any("player 0 has 7 tab stops" in p for p in broken), broken
