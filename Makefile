@@ -31,12 +31,13 @@ help:
 	@echo "make grade SUBMISSIONS=dir [CHAPTER=name]  grade a folder of notebooks: scores.csv, feedback"
 	@echo "make clean     remove _build (keeps .venv)"
 
-$(STAMP): requirements.txt pyproject.toml node_modules/.package-lock.json
+$(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	@touch $(STAMP)
 
-# The browser tests' local MathJax and axe-core (package.json, exact versions in package-lock.json).
+# The browser tests' local MathJax and axe-core (package.json, exact versions in package-lock.json);
+# only `make test` needs them (and npm), not `make book`.
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
@@ -83,7 +84,7 @@ grade: $(STAMP)
 lint: $(STAMP)
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/pre-commit run --all-files --show-diff-on-failure
 
-test: $(STAMP)
+test: $(STAMP) node_modules/.package-lock.json
 	scripts/ensure-chromium
 	$(MAKE) lint
 	$(call fresh-cache,_build)
