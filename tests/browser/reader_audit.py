@@ -25,7 +25,6 @@ from pathlib import Path
 
 import browsing
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CONCURRENCY = int(os.environ.get("COURSE_AUDIT_PAGES", "3"))
 WIDTHS = {"375": browsing.NARROW, "1280": browsing.WIDE}
 MODES = ("light", "dark")
@@ -187,7 +186,9 @@ async def _audit(site: Path, pages: list[str], widths, shots: Path | None) -> li
         shots.mkdir(parents=True, exist_ok=True)
     with browsing.served(site) as base:
         async with async_playwright() as p:
-            browser = await p.chromium.launch(executable_path=CHROMIUM, args=browsing.CHROMIUM_ARGS)
+            browser = await p.chromium.launch(
+                executable_path=browsing.CHROMIUM, args=browsing.CHROMIUM_ARGS
+            )
             gate = asyncio.Semaphore(CONCURRENCY)
 
             async def one(page, width):

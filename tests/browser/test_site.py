@@ -31,6 +31,7 @@ from urllib.parse import urlparse
 import pytest
 import torch
 import torch.nn.functional as F
+from browsing import CHROMIUM, CHROMIUM_ARGS
 
 import helpers
 from helpers.animation import player_steps
@@ -43,16 +44,6 @@ ROOT = Path(__file__).resolve().parents[2]
 BOOK = Path(os.environ.get("COURSE_BOOK_DIR", ROOT)).resolve()
 HTML = Path(os.environ.get("COURSE_SITE_DIR", BOOK / "_build" / "html")).resolve()
 SHOTS = HTML.parent / "screenshots"
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 MAX_PLAYER_BYTES = 100 * 1024
 # Errors raised by third-party code that the build puts in every page, not by ours, matched exactly;
 # anything else (our players, our own static files, a failed local request) fails the test. None
