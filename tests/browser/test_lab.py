@@ -255,14 +255,16 @@ def test_player_steps_in_jupyterlab(lab):
     page = lab.run(INTERACTIVE).page
     player = page.locator(".c2d-player").first
     player.scroll_into_view_if_needed()
+    # The runtime marks a player ready once it has started (players start one per task).
+    player.locator("xpath=self::*[@data-ready]").wait_for()
     where, math = player.locator(".c2d-where"), player.locator(".c2d-math")
     step = re.compile(r"Step (\d+) of (\d+)")
-    first, (at, total) = math.inner_text(), step.match(where.inner_text()).groups()
+    first, (at, total) = math.text_content(), step.match(where.text_content()).groups()
     assert at == "1"
     player.locator("button[data-action='next']").click()
     player.locator("button[data-action='next']").click()
-    assert step.match(where.inner_text()).groups() == ("3", total)
-    assert math.inner_text() != first
+    assert step.match(where.text_content()).groups() == ("3", total)
+    assert math.text_content() != first
     player.screenshot(path=str(SHOTS / "lab-player-step.png"))
     assert not lab.runs[INTERACTIVE].errors
 

@@ -31,6 +31,7 @@ from urllib.parse import urlparse
 
 import jupytext
 import pytest
+import yaml
 from jupyter_test_server import start_jupyter_server
 from test_site import DESKTOP, base_url, browser, site  # noqa: F401  (fixtures shared with it)
 
@@ -41,7 +42,10 @@ SHOTS = ROOT / "_build" / "screenshots"
 NPM = ROOT / "tests" / "browser" / "npm"
 THEBE_CDN = "https://unpkg.com/thebe@{version}/lib/"
 REQUIREJS_CDN = "https://cdnjs.cloudflare.com/ajax/libs/require.js/{version}/require.min.js"
-PAGE_MATHJAX = "https://cdn.jsdelivr.net/npm/mathjax@3/"
+# The MathJax script the book's pages load (_config.yml), whatever its version.
+PAGE_MATHJAX = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["sphinx"][
+    "config"
+]["mathjax_path"]
 NOT_LIVE = {"remove-cell", "remove-input"}  # tags whose cell's input is not on the page
 # The chapter whose explorer is driven under Live Code.
 EXPLORER_PAGE = "book/cross-correlation"
@@ -129,7 +133,7 @@ class LivePage:
             return route.fulfill(
                 path=str(self.npm / "requirejs" / "require.js"), content_type="text/javascript"
             )
-        if url.startswith(PAGE_MATHJAX):
+        if url == PAGE_MATHJAX:
             return route.fulfill(body="", content_type="text/javascript")
         self.refused.append(url)
         route.abort()
