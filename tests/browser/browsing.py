@@ -163,3 +163,46 @@ TAB_STOPS = """() => [...document.querySelectorAll('.c2d-player')].map(root => {
   return own + [...root.querySelectorAll(focusable)].filter(e =>
     e.tabIndex >= 0 && !e.disabled && e.getClientRects().length > 0).length;
 })"""
+
+# The text of every SVG figure (an <img> in a cell output or a figure) at the size it has on
+# screen. An <img>'s SVG is not in the page's DOM, so each is fetched and drawn once more,
+# invisibly, at the <img>'s on-screen size; a text element's size in CSS px is then its font size
+# times its on-screen scale. Text drawn as glyph paths (matplotlib's svg.fonttype 'path': a
+# <g id="text_..."> of <use> elements, no <text>) cannot be read, resized or searched: counted.
+# Per figure: {src, alt, width, texts, min_px, smallest, path_texts}.
+FIGURE_TEXT = """async () => {
+  const found = [];
+  const holder = document.createElement('div');
+  holder.setAttribute('aria-hidden', 'true');
+  holder.style.cssText = 'position:absolute;left:0;top:0;visibility:hidden;pointer-events:none';
+  document.body.appendChild(holder);
+  try {
+    for (const img of document.querySelectorAll(
+        '.cell_output img, figure img, .figure img, img.figure')) {
+      const src = img.currentSrc || img.src;
+      const box = img.getBoundingClientRect();
+      if (!/\\.svg([?#]|$)/i.test(src) || !box.width) continue;
+      const parsed = new DOMParser().parseFromString(
+        await (await fetch(src)).text(), 'image/svg+xml').documentElement;
+      parsed.setAttribute('width', box.width);
+      parsed.setAttribute('height', box.height);
+      holder.replaceChildren(document.importNode(parsed, true));
+      const svg = holder.firstElementChild;
+      let min = Infinity, smallest = '', texts = 0;
+      for (const t of svg.querySelectorAll('text')) {
+        if (!t.textContent.trim()) continue;
+        const m = t.getScreenCTM();
+        const px = parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b);
+        texts++;
+        if (px < min) { min = px; smallest = t.textContent.trim().slice(0, 40); }
+      }
+      const pathTexts = [...svg.querySelectorAll('g[id^="text_"]')].filter(
+        g => !g.querySelector('text') && g.querySelector('use')).length;
+      found.push({src: src.split('/').pop(), alt: (img.alt || '').slice(0, 60),
+                  width: Math.round(box.width), texts,
+                  min_px: texts ? Math.round(min * 10) / 10 : null, smallest,
+                  path_texts: pathTexts});
+    }
+  } finally { holder.remove(); }
+  return found;
+}"""

@@ -6,6 +6,8 @@ the players, and records:
 
 - clipped display formulas and outputs (:data:`browsing.CLIPPED`);
 - tab stops per player (:data:`browsing.TAB_STOPS`);
+- at 375 px, the on-screen size of the text in every SVG figure (:data:`browsing.FIGURE_TEXT`):
+  none smaller than :data:`MIN_FIGURE_TEXT_PX`, none drawn as glyph paths;
 - axe-core violations of impact serious or critical, in the light and the dark colour mode;
 - at 375 px, a screenshot of each formula in :data:`FORMULA_SHOTS`;
 - at 1280 px, a print-media screenshot of the whole page (``<shots>/print-<page>.png``) and the
@@ -29,6 +31,8 @@ CONCURRENCY = int(os.environ.get("COURSE_AUDIT_PAGES", "3"))
 WIDTHS = {"375": browsing.NARROW, "1280": browsing.WIDE}
 MODES = ("light", "dark")
 SERIOUS = {"serious", "critical"}
+# Issue 16: grid digits (and every other figure text) at least 10 CSS px on a 375 px phone.
+MIN_FIGURE_TEXT_PX = 10.0
 
 # Violations inside the theme's own markup (sphinx-book-theme / pydata-sphinx-theme), not ours:
 # (axe rule, CSS selector the node matches, reason). The only place where a serious violation may
@@ -107,6 +111,7 @@ class PageResult:
     math: str = ""
     clipped: list = field(default_factory=list)  # [what, where, hidden px]
     tab_stops: list = field(default_factory=list)  # per player
+    figures: list = field(default_factory=list)  # per SVG figure, at 375 px: browsing.FIGURE_TEXT
     axe: dict = field(default_factory=dict)  # mode -> [[rule, target, html]]
     print_pages: int | None = None
     errors: list = field(default_factory=list)
@@ -125,6 +130,14 @@ def problems(results: list[PageResult]) -> list[str]:
         ]
         found += [f"{at}: player {k} has {n} tab stops" for k, n in enumerate(r.tab_stops) if n > 1]
         found += [f"{at}: player {k} has no tab stop" for k, n in enumerate(r.tab_stops) if n < 1]
+        for f in r.figures:
+            if f["min_px"] is not None and f["min_px"] < MIN_FIGURE_TEXT_PX:
+                found.append(
+                    f"{at}: figure text {f['smallest']!r} is {f['min_px']} px "
+                    f"(< {MIN_FIGURE_TEXT_PX:g}) in {f['src']} ({f['alt']})"
+                )
+            if f["path_texts"]:
+                found.append(f"{at}: {f['path_texts']} texts drawn as paths in {f['src']}")
         for mode, nodes in r.axe.items():
             found += [
                 f"{at} {mode}: axe {rule} at {target}: {snippet}"
@@ -153,6 +166,8 @@ async def _audit_page(browser, base: str, page: str, width: str, shots: Path | N
             result.errors.append("a player or explorer did not start")
         result.clipped = await tab.evaluate(browsing.CLIPPED)
         result.tab_stops = await tab.evaluate(browsing.TAB_STOPS)
+        if width == "375":
+            result.figures = await tab.evaluate(browsing.FIGURE_TEXT)
         await tab.add_script_tag(path=str(browsing.AXE_JS))
         for mode in MODES:
             await tab.evaluate(SET_MODE, mode)

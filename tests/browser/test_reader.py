@@ -76,6 +76,15 @@ def test_every_chapter_has_a_print_screenshot(audits):
             assert r.print_pages and r.print_pages >= 1, r.page
 
 
+def test_figure_text_is_measured_on_every_chapter_with_figures(audits):
+    """The figure check is not vacuous: every SVG figure of the book was measured at 375 px."""
+    figures = [f for r in audits["book"] if r.width == "375" for f in r.figures]
+    assert len(figures) >= 10 and all(f["texts"] > 0 for f in figures), figures
+    smallest = min(f["min_px"] for f in figures)
+    print(f"smallest figure text at 375 px: {smallest} px over {len(figures)} figures")
+    assert smallest >= reader_audit.MIN_FIGURE_TEXT_PX
+
+
 def test_players_have_one_tab_stop(audits):
     counts = [n for r in audits["book"] for n in r.tab_stops]
     assert counts and set(counts) == {1}
@@ -88,6 +97,20 @@ K = \begin{bmatrix} 101 & 102 & 103 & 104 & 105 & 106 & 107 & 108 & 109 & 110 & 
 \end{bmatrix} \]</div>"""
 # A role-less div named by aria-label: the old players' empty output cells (aria-prohibited-attr,
 # serious).
+# An SVG figure whose digits are 5 CSS px at 375 px, and one whose text is drawn as glyph paths.
+SMALL_TEXT_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="300pt" height="60pt" viewBox="0 0 300 60">'
+    '<text x="10" y="30" style="font-size: 5px">0 1 2</text></svg>'
+)
+PATH_TEXT_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+    'width="60pt" height="60pt" viewBox="0 0 60 60"><defs><path id="g0" d="M0 0h9v9H0z"/></defs>'
+    '<g id="text_1"><use xlink:href="#g0" x="20" y="20"/></g></svg>'
+)
+SMALL_FIGURES = (
+    '<figure><img alt="digits" src="small-text.svg"></figure>'
+    '<div class="cell_output"><img alt="glyphs" src="path-text.svg"></div>'
+)
 SERIOUS_AXE = '<div class="c2d-cell" aria-label="output row 0, column 1: not computed yet"></div>'
 
 
@@ -107,12 +130,14 @@ def fixture_site(tmp_path: Path, body: str) -> Path:
         f"</head><body><main><h1>Fixture</h1>{body}</main></body></html>"
     )
     (tmp_path / "fixture.html").write_text(page, encoding="utf-8")
+    (tmp_path / "small-text.svg").write_text(SMALL_TEXT_SVG, encoding="utf-8")
+    (tmp_path / "path-text.svg").write_text(PATH_TEXT_SVG, encoding="utf-8")
     return tmp_path
 
 
 @pytest.fixture(scope="module")
 def broken(tmp_path_factory):
-    body = f"<p>Text.</p>{CLIPPED_FORMULA}{SERIOUS_AXE}{broken_player()}"
+    body = f"<p>Text.</p>{CLIPPED_FORMULA}{SERIOUS_AXE}{broken_player()}{SMALL_FIGURES}"
     site = fixture_site(tmp_path_factory.mktemp("broken"), body)
     return reader_audit.problems(reader_audit.audit(site, ["fixture"], widths=("375",)))
 
@@ -127,3 +152,11 @@ def test_a_serious_axe_violation_outside_the_exceptions_fails(broken):
 
 def test_a_player_with_more_than_one_tab_stop_fails(broken):
     assert any("player 0 has 7 tab stops" in p for p in broken), broken
+
+
+def test_small_figure_text_fails(broken):
+    assert any("figure text '0 1 2' is 6.7 px" in p for p in broken), broken
+
+
+def test_figure_text_drawn_as_paths_fails(broken):
+    assert any("1 texts drawn as paths in path-text.svg" in p for p in broken), broken
