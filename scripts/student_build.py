@@ -65,8 +65,29 @@ INSTRUCTOR_ONLY = re.compile(
     r"^<!-- instructor-edition -->\n.*?^<!-- /instructor-edition -->$", re.MULTILINE | re.DOTALL
 )
 STUDENT_ONLY = re.compile(r"^<!-- student-edition\n(.*?)^-->$", re.MULTILINE | re.DOTALL)
-# Chapters point at the launch (rocket) button, which the student edition does not have.
-STUDENT_WORDING = [(re.compile(r"the rocket icon at the top"), "the link your instructor gives")]
+# Sentences about the launch (rocket) button, which the student edition does not have, as the
+# student edition words them (patterns match across the source's line breaks).
+STUDENT_WORDING = [
+    (re.compile(r"the\s+rocket\s+icon\s+at\s+the\s+top"), "the link your instructor gives"),
+    (
+        re.compile(r"Each\s+chapter's\s+launch\s+menu\s+\(the\s+rocket\)\s+also\s+opens"),
+        "In the instructor edition, each chapter's launch menu also opens",
+    ),
+    (
+        re.compile(r"The\s+rocket\s+button\s+of\s+this\s+book\s+opens"),
+        "The launch button of the instructor edition opens",
+    ),
+]
+
+
+def _same_lines(replacement: str, matched: str) -> str:
+    """``replacement`` with as many of its spaces turned into line breaks (the last ones) as
+    ``matched`` has, so that the page keeps its line numbers."""
+    breaks = matched.count("\n")
+    words = replacement.rsplit(" ", breaks)
+    if len(words) <= breaks:  # not enough spaces: keep the lines at the end
+        return replacement + "\n" * breaks
+    return " ".join(words[:1]) + "".join("\n" + w for w in words[1:])
 
 
 def student_text(text: str) -> str:
@@ -76,7 +97,7 @@ def student_text(text: str) -> str:
     text = INSTRUCTOR_ONLY.sub(lambda m: "\n" * m.group(0).count("\n"), text)
     text = STUDENT_ONLY.sub(lambda m: "\n" + m.group(1), text)
     for pattern, replacement in STUDENT_WORDING:
-        text = pattern.sub(replacement, text)
+        text = pattern.sub(lambda m, r=replacement: _same_lines(r, m.group(0)), text)
     return text
 
 

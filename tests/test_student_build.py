@@ -381,3 +381,84 @@ def test_student_config_drops_the_links_to_the_full_sources_unless_given_a_branc
     branch = student_build.student_config(config, cache=Path("c"), binder_branch="student")
     assert branch["repository"]["branch"] == "student"
     assert branch["launch_buttons"] == config["launch_buttons"]
+
+
+# --------------------------------------------------------------------------------------------
+# Each edition's pages describe only what that edition has (issue 16, point 7)
+
+# Sentences about things the student edition lacks: worked solutions, notebook downloads, the
+# launch (rocket) button. A sentence that says whose they are ("the instructor edition ...",
+# "instructor/<chapter>.ipynb with the worked solutions", "--binder-branch ... launch buttons")
+# describes the other edition, not this one.
+STUDENT_LACKS = {
+    "worked solutions": re.compile(r"worked solution|solutions? (?:in|under) a .*dropdown", re.I),
+    "the rocket button": re.compile(r"\brocket\b", re.I),
+    "a launch button or menu": re.compile(r"\blaunch (?:button|menu|icon)", re.I),
+    "notebook downloads": re.compile(r"\bdownload (?:icon|button|menu)|download.{0,40}\.ipynb", re.I),
+}
+OTHER_EDITION = re.compile(
+    r"instructor edition|instructor/|\bno launch\b|launch buttons pointing at that branch", re.I
+)
+# "the cell below", "the explorer above", ...: what the static page must show there.
+POINTER = re.compile(r"\bthe (cell|explorer|players?|animation) (below|above)\b", re.I)
+SHOWN = {
+    "cell": "div.cell_input",
+    "explorer": ".c2d-xp",
+    "player": ".c2d-player",
+    "players": ".c2d-player",
+    "animation": ".c2d-player, .c2d-stage",  # the explorer draws its animation on its stage
+}
+
+
+def prose(page: Path):
+    """The page's article as (element, sentences) for each paragraph, list item, table cell
+    and caption: what a reader reads, not code."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    article = soup.select_one("article") or soup
+    for block in article.select("p, li, td, th, dt, dd, figcaption, caption"):
+        if block.find(["p", "li"]):  # a list item's own paragraphs are read on their own
+            continue
+        if block.find_parent(["pre", "script", "style"]) or block.find_parent(class_="cell_input"):
+            continue
+        text = " ".join(block.get_text(" ").split())
+        yield block, re.split(r"(?<=[.!?])\s+", text)
+
+
+def edition_claims(html: Path) -> list[str]:
+    """Every sentence of ``html``'s pages about something the student edition lacks."""
+    found = []
+    for page in sorted((html / "book").glob("*.html")):
+        for _, sentences in prose(page):
+            for sentence in sentences:
+                for what, pattern in STUDENT_LACKS.items():
+                    if pattern.search(sentence) and not OTHER_EDITION.search(sentence):
+                        found.append(f"{page.stem}: {what}: {sentence}")
+    return found
+
+
+def missing_pointees(html: Path) -> list[str]:
+    """Every "the cell below" (explorer, player, above, ...) with no such thing there on the page."""
+    found = []
+    for page in sorted((html / "book").glob("*.html")):
+        for block, sentences in prose(page):
+            for sentence in sentences:
+                for m in POINTER.finditer(sentence):
+                    what, where = m.group(1).lower(), m.group(2).lower()
+                    look = block.find_all_next if where == "below" else block.find_all_previous
+                    if not any(e.css.match(SHOWN[what]) for e in look(True)):
+                        found.append(f"{page.stem}: {m.group(0)!r} but none {where}: {sentence}")
+    return found
+
+
+def test_the_student_edition_says_nothing_of_what_it_lacks(real_book):
+    claims = edition_claims(real_book.instructor / "html")
+    for what in STUDENT_LACKS:  # the probes find these in the instructor edition
+        assert any(f": {what}: " in c for c in claims), what
+    assert edition_claims(real_book.student / "html") == []
+
+
+@pytest.mark.parametrize("edition", ["instructor", "student"])
+def test_pages_point_only_at_what_they_show(real_book, edition):
+    assert missing_pointees(getattr(real_book, edition) / "html") == []
