@@ -10,8 +10,9 @@ the players, and records:
   none smaller than :data:`MIN_FIGURE_TEXT_PX`, none drawn as glyph paths;
 - axe-core violations of impact serious or critical, in the light and the dark colour mode;
 - at 375 px, a screenshot of each formula in :data:`FORMULA_SHOTS`;
-- at 1280 px, a print-media screenshot of the whole page (``<shots>/print-<page>.png``) and the
-  number of A4 pages it prints to.
+- in print (print media, the width of an A4 page), the clipped formulas and outputs, a
+  screenshot of the whole page (``<shots>/print-<page>.png``) and the number of A4 pages it
+  prints to.
 
 Pages are audited concurrently (a few browser contexts at a time) to keep the wall time low.
 :func:`problems` turns a result into the list of failures the tests assert to be empty.
@@ -29,6 +30,7 @@ import browsing
 
 CONCURRENCY = int(os.environ.get("COURSE_AUDIT_PAGES", "3"))
 WIDTHS = {"375": browsing.NARROW, "1280": browsing.WIDE}
+A4 = {"width": 794, "height": 1123}  # CSS px at 96 per inch
 MODES = ("light", "dark")
 SERIOUS = {"serious", "critical"}
 # Issue 16: grid digits (and every other figure text) at least 10 CSS px on a 375 px phone.
@@ -114,6 +116,7 @@ class PageResult:
     figures: list = field(default_factory=list)  # per SVG figure, at 375 px: browsing.FIGURE_TEXT
     axe: dict = field(default_factory=dict)  # mode -> [[rule, target, html]]
     print_pages: int | None = None
+    print_clipped: list = field(default_factory=list)  # [what, where, hidden px] on paper
     errors: list = field(default_factory=list)
 
 
@@ -144,6 +147,10 @@ def problems(results: list[PageResult]) -> list[str]:
                 for rule, target, snippet, ok in nodes
                 if not ok
             ]
+        found += [
+            f"{at}: clipped in print {what} {where!r} ({px} px hidden)"
+            for what, where, px in r.print_clipped
+        ]
         found += [f"{at}: {e}" for e in r.errors]
     return found
 
@@ -186,6 +193,8 @@ async def _audit_page(browser, base: str, page: str, width: str, shots: Path | N
         if shots is not None and width == "1280":
             await tab.evaluate(SET_MODE, "light")
             await tab.emulate_media(media="print")
+            await tab.set_viewport_size(A4)
+            result.print_clipped = await tab.evaluate(browsing.CLIPPED)
             name = page.replace("/", "-")
             await tab.screenshot(path=str(shots / f"print-{name}.png"), full_page=True)
             result.print_pages = pdf_pages(await tab.pdf(format="A4"))

@@ -69,11 +69,18 @@ def test_every_page_reads_fully_with_a_keyboard_and_a_screen_reader(audits, edit
 
 
 def test_every_chapter_has_a_print_screenshot(audits):
+    pages = {}
     for r in audits["book"]:
         if r.width == "1280":
             name = r.page.replace("/", "-")
             assert (SHOTS / "print" / f"print-{name}.png").stat().st_size > 1000, r.page
             assert r.print_pages and r.print_pages >= 1, r.page
+            pages[r.page] = r.print_pages
+    # the page-count report (also in reader-audit.json): A4 pages per chapter
+    report = "\n".join(f"{n:4d}  {page}" for page, n in pages.items())
+    report += f"\n{sum(pages.values()):4d}  A4 pages in all"
+    (SHOTS / "print-pages.txt").write_text(report + "\n", encoding="utf-8")
+    print(report)
 
 
 def test_figure_text_is_measured_on_every_chapter_with_figures(audits):
