@@ -167,3 +167,42 @@ def _svg_in_notebooks() -> None:
     from matplotlib_inline.backend_inline import set_matplotlib_formats
 
     set_matplotlib_formats("svg")
+
+
+# On a 375 px phone the book's text column is 327 CSS px wide, and a wider figure is shrunk to fit
+# it. Issue 16: no text of a figure smaller than 10 CSS px there (measured in the browser by
+# tests/browser/reader_audit.py); MIN_TEXT_PX keeps a margin over that.
+PHONE_COLUMN_PX = 327
+MIN_TEXT_PX = 10.5
+
+
+def min_text_pt(width_in: float) -> float:
+    """The smallest font size (points) that a phone shows at :data:`MIN_TEXT_PX` CSS px, in a
+    figure ``width_in`` inches wide (96 CSS px per inch, shrunk to the phone's column).
+
+    ``min_text_pt(3) == 7.875`` (not shrunk); ``min_text_pt(6.8)`` is about 15.7 (shrunk to 0.5).
+    """
+    shown = min(1.0, PHONE_COLUMN_PX / (width_in * 96))
+    return MIN_TEXT_PX * 0.75 / shown
+
+
+def readable(fig):
+    """Enlarge every text of ``fig`` that a phone would show below :data:`MIN_TEXT_PX`; returns
+    ``fig``. The width is the figure's as it is saved (tight bounding box plus padding), measured
+    again after each enlargement, since larger text can widen the figure."""
+    import matplotlib as mpl
+    from matplotlib.text import Text
+
+    pad = 2 * float(mpl.rcParams["savefig.pad_inches"])
+    for _ in range(4):
+        smallest = min_text_pt(fig.get_tightbbox().width + pad)
+        small = [
+            t
+            for t in fig.findobj(Text)
+            if t.get_visible() and t.get_text().strip() and t.get_fontsize() < smallest - 0.01
+        ]
+        if not small:
+            break
+        for t in small:
+            t.set_fontsize(smallest)
+    return fig
