@@ -13,7 +13,7 @@ import torch
 from matplotlib.patches import Rectangle
 
 from .. import _validate as _v
-from ..style import PALETTE, format_number
+from ..style import PALETTE, format_number, readable
 from . import canvas
 
 GRID_CELL = 0.45  # inches per cell of a draw_grid figure (and the guess for axes given to it)
@@ -258,7 +258,7 @@ def draw_grid(
     for c, text in enumerate(col_texts or []):
         ax.text(x0 + (c + 0.5) * width, y0 + rows + 0.15, text, ha="center", va="top", **muted)
     extend_view(ax, *box)
-    return ax.figure if created else ax
+    return readable(ax.figure) if created else ax  # on axes of yours: style.readable(fig)
 
 
 def _labels(labels, count, name, what) -> list[str] | None:

@@ -8,7 +8,7 @@ import torch.nn.functional as F
 from matplotlib.patches import Rectangle
 
 from ..animation import _plan, _steps
-from ..style import PALETTE, format_number, format_pair
+from ..style import PALETTE, format_number, format_pair, readable
 from . import canvas, grids
 
 MAX_COLUMNS = 25  # draw_im2col: columns of the im2col matrix (one per window)
@@ -143,7 +143,7 @@ def draw_im2col(x, kernel, *, padding=0, stride=1, dilation=1, windows=None):
 
     fig.alt_text = _im2col_alt_text(plan, padded.numpy(), columns, row, product, chosen)
     fig.columns, fig.row, fig.product = columns, row, product
-    return fig
+    return readable(fig)
 
 
 def _pick_windows(windows, count) -> list[int]:

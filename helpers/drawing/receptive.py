@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _validate as _v
-from ..style import PALETTE, format_number
+from ..style import PALETTE, format_number, readable
 from . import canvas
 from .grids import as_grid
 
@@ -240,4 +240,4 @@ def draw_receptive_field(
         f"the cells it depends on are shaded: {'; '.join(parts)}."
     )
     fig.fields = fields
-    return fig
+    return readable(fig)

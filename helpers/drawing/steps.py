@@ -16,7 +16,7 @@ import numpy as np
 from matplotlib.patches import Polygon, Rectangle
 
 from ..animation import _plan, _steps
-from ..style import PALETTE, format_number
+from ..style import PALETTE, format_number, readable
 from . import canvas
 
 SLAB_OFFSET = 0.55  # depth offset between stacked channel slabs, in cells
@@ -215,7 +215,7 @@ def draw_correlation(x, kernel, *, padding=0, stride=1, dilation=1, step=0, posi
     step = _step_index(plan, step, position)
     fig, steps = _single(plan, step, None)
     fig.alt_text = _alt_text(plan, _pick_step(steps, step))
-    return fig
+    return readable(fig)
 
 
 def draw_pooling(
@@ -238,7 +238,7 @@ def draw_pooling(
     step = _step_index(plan, step, position)
     fig, steps = _single(plan, step, f"{'max' if mode == 'max' else 'mean'}\nof {kh}×{kw}")
     fig.alt_text = _alt_text(plan, _pick_step(steps, step))
-    return fig
+    return readable(fig)
 
 
 def _require_2d(value, name):
@@ -315,7 +315,7 @@ def draw_channels(x, kernel, *, padding=0, stride=1, dilation=1, bias=None, step
     k_gap = 1.1
     row_h = max(k_block_h, oh)  # one row per output channel: its kernel, then its map
     k_col_h = c_out * row_h + (c_out - 1) * k_gap
-    gap = 1.6
+    gap = 1.2  # room for the ⋆ and the =; narrower is larger on a phone
     width = wp + depth_in + 0.9 + gap + kw + depth_in + 0.9 + gap + ow + 1.4
     height = max(hp + depth_in, k_col_h) + 0.8
     text = st.text if st is not None else ""
@@ -391,4 +391,4 @@ def draw_channels(x, kernel, *, padding=0, stride=1, dilation=1, bias=None, step
                 fontsize=fs * 0.75, color=PALETTE["muted"],
             )  # fmt: skip
     fig.alt_text = _alt_text(plan, st)
-    return fig
+    return readable(fig)

@@ -11,7 +11,7 @@ import torch
 import torch.nn.functional as F
 
 from .. import _validate as _v
-from ..style import format_factor, format_number, format_pair
+from ..style import format_factor, format_number, format_pair, readable
 from . import canvas, grids
 
 MAX_PANELS = 16  # draw_transposed: one panel per input cell; more are too small to read
@@ -117,7 +117,7 @@ def draw_transposed(x, kernel, *, stride=1, padding=0, output_padding=0, dilatio
         values, ks.numpy(), copies, reach, full, output.numpy(), (s, p, d), cut, cropped
     )
     fig.copies, fig.full, fig.output = copies, full, output.numpy()
-    return fig
+    return readable(fig)
 
 
 def _rows_text(grid) -> str:
