@@ -200,13 +200,14 @@ def min_text_pt(width_in: float) -> float:
 
 def readable(fig):
     """Enlarge every text of ``fig`` that a phone would show below :data:`MIN_TEXT_PX`; returns
-    ``fig``. The width is the figure's as it is saved (tight bounding box plus padding), measured
-    again after each enlargement, since larger text can widen the figure."""
+    ``fig``. The width is the figure's as it is saved (laid out, tight bounding box plus padding),
+    measured again after each enlargement, since larger text can widen the figure."""
     import matplotlib as mpl
     from matplotlib.text import Text
 
     pad = 2 * float(mpl.rcParams["savefig.pad_inches"])
     for _ in range(4):
+        fig.draw_without_rendering()  # lays the figure out (constrained layout moves things)
         smallest = min_text_pt(fig.get_tightbbox().width + pad)
         small = [
             t

@@ -70,9 +70,10 @@ def test_every_helper_figure_reads_at_10_css_px_on_a_phone(name):
     plt.close(fig)
 
 
+@pytest.mark.parametrize("layout", [None, "constrained"])
 @pytest.mark.parametrize("width", [3.0, 5.6, 8.0])
-def test_readable_enlarges_small_text_of_any_figure(width):
-    fig, ax = plt.subplots(figsize=(width, 2.5))
+def test_readable_enlarges_small_text_of_any_figure(width, layout):
+    fig, ax = plt.subplots(figsize=(width, 2.5), layout=layout)
     ax.plot([1, 2, 3])
     ax.set_title("a title", fontsize=6)
     ax.tick_params(labelsize=5)
@@ -87,3 +88,22 @@ def test_min_text_pt():
     assert style.min_text_pt(6.8) == pytest.approx(
         style.MIN_TEXT_PX * 0.75 * 6.8 * 96 / style.PHONE_COLUMN_PX
     )
+
+
+def test_readable_measures_a_constrained_layout_as_saved():
+    """Before it is drawn, a constrained-layout figure of images measures narrower than it is
+    saved (4.3 against 5.5 inches here): the channels chapter's photo panels."""
+
+    def photo_panels():
+        fig, axes = plt.subplots(2, 2, figsize=(5.6, 6.4), layout="constrained")
+        for ax in axes.flat:
+            ax.imshow(torch.rand(600, 512).numpy())
+            ax.set_title("the photo")
+            ax.set_axis_off()
+        return fig
+
+    with matplotlib.rc_context():
+        helpers.use_style()  # the chapters' style: 12 pt titles
+        assert min(phone_text_px(photo_panels())) < (10.0, "")
+        assert min(phone_text_px(style.readable(photo_panels()))) >= (10.0, "")
+    plt.close("all")
