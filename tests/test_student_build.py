@@ -462,3 +462,13 @@ def test_the_student_edition_says_nothing_of_what_it_lacks(real_book):
 @pytest.mark.parametrize("edition", ["instructor", "student"])
 def test_pages_point_only_at_what_they_show(real_book, edition):
     assert missing_pointees(getattr(real_book, edition) / "html") == []
+
+
+def test_student_wording_matches_the_pages_and_keeps_their_lines():
+    """Each rewording of the student edition still finds its sentence, and the page keeps its
+    line numbers (error messages of the build point at the right line)."""
+    sources = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "book").glob("*.md"))]
+    for pattern, _ in student_build.STUDENT_WORDING:
+        assert any(pattern.search(s) for s in sources), pattern.pattern
+    for source in sources:
+        assert student_build.student_text(source).count("\n") == source.count("\n")
