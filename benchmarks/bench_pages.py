@@ -44,8 +44,9 @@ TIMING = """() => {
 
 def spread(values) -> str:
     """``median [first quartile-third quartile] (min-max)``."""
-    q1, q2, q3 = statistics.quantiles(values, n=4) if len(values) > 1 else values * 3
-    return f"{statistics.median(values):7.1f} [{q1:.1f}-{q3:.1f}] ({min(values):.1f}-{max(values):.1f})"
+    q1, _, q3 = statistics.quantiles(values, n=4) if len(values) > 1 else values * 3
+    low, high = min(values), max(values)
+    return f"{statistics.median(values):7.1f} [{q1:.1f}-{q3:.1f}] ({low:.1f}-{high:.1f})"
 
 
 def load_average() -> str:

@@ -394,7 +394,9 @@ STUDENT_LACKS = {
     "worked solutions": re.compile(r"worked solution|solutions? (?:in|under) a .*dropdown", re.I),
     "the rocket button": re.compile(r"\brocket\b", re.I),
     "a launch button or menu": re.compile(r"\blaunch (?:button|menu|icon)", re.I),
-    "notebook downloads": re.compile(r"\bdownload (?:icon|button|menu)|download.{0,40}\.ipynb", re.I),
+    "notebook downloads": re.compile(
+        r"\bdownload (?:icon|button|menu)|download.{0,40}\.ipynb", re.I
+    ),
 }
 OTHER_EDITION = re.compile(
     r"instructor edition|instructor/|\bno launch\b|launch buttons pointing at that branch", re.I
@@ -439,7 +441,7 @@ def edition_claims(html: Path) -> list[str]:
 
 
 def missing_pointees(html: Path) -> list[str]:
-    """Every "the cell below" (explorer, player, above, ...) with no such thing there on the page."""
+    """Every "the cell below" (explorer, player, above, ...) with no such thing there."""
     found = []
     for page in sorted((html / "book").glob("*.html")):
         for block, sentences in prose(page):
