@@ -11,9 +11,10 @@ The machine may be busy, so one load says little. Every round loads every page o
 once, in a fresh browser context (cold cache), in a shuffled order (seeded: ``--seed``), so
 slow spells fall on all pages alike; ``--rounds`` rounds (default 15, after one warm-up round
 that is not counted). Printed per site and page: the HTML size, the bytes the page loads in all
-(HTML, scripts, styles, images, fonts, MathJax), and DOMContentLoaded as median [quartiles]
-(min-max); then the ratio conv-arithmetic/intro, both as the ratio of the medians and as the
-median [quartiles] of the per-round ratios (each round's two loads were made close together).
+(HTML, scripts, styles, images, fonts, MathJax; a median, as MathJax fetches its fonts as it
+needs them), and DOMContentLoaded as median [quartiles] (min-max); then the ratio
+conv-arithmetic/intro, both as the ratio of the medians and as the median [quartiles] of the
+per-round ratios (each round's two loads were made close together).
 The load average (``os.getloadavg``) before and after is printed with the figures.
 Exits non-zero when a target is missed on the last site given.
 """
@@ -86,7 +87,7 @@ def main(argv=None) -> int:
         sites.append((label, Path(directory), Path(modules) if modules else browsing.NODE_MODULES))
     dcl = {(label, page): [] for label, _, _ in sites for page in PAGES}
     ratios = {label: [] for label, _, _ in sites}
-    weight = {}
+    weight = {(label, page): [] for label, _, _ in sites for page in PAGES}
     shuffle = random.Random(args.seed).shuffle
     print(f"before: {load_average()}", flush=True)
     with sync_playwright() as p, contextlib.ExitStack() as servers:
@@ -101,10 +102,10 @@ def main(argv=None) -> int:
                     browsing.NODE_MODULES = modules
                     this_round[label, page] = _load(browser, bases[label], page, args.no_mathjax)
                 if round_ == 0:
-                    weight = {key: loaded for key, (_, loaded) in this_round.items()}
                     continue
-                for (label, page), (ms, _) in this_round.items():
+                for (label, page), (ms, loaded) in this_round.items():
                     dcl[label, page].append(ms)
+                    weight[label, page].append(loaded)
                 for label, _, _ in sites:
                     ratios[label].append(
                         this_round[label, PAGES[1]][0] / this_round[label, PAGES[0]][0]
@@ -119,7 +120,8 @@ def main(argv=None) -> int:
             size = (directory / f"{page}.html").stat().st_size
             print(
                 f"{label:>8} {page:<22} HTML {size / 1024:6.1f} KB, loads "
-                f"{weight[label, page] / 1024:7.1f} KB, DCL {spread(dcl[label, page])}"
+                f"{statistics.median(weight[label, page]) / 1024:7.1f} KB, "
+                f"DCL {spread(dcl[label, page])}"
             )
         medians = [statistics.median(dcl[label, page]) for page in PAGES]
         ratio = medians[1] / medians[0]
