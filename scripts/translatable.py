@@ -21,20 +21,35 @@ slipped past both steps and stayed English on Chinese pages:
    image formats first for that builder, as the HTML builder does. The translated build needs
    nothing more: ``Locale`` runs before myst-nb's choice and sets the ``alt`` of every format.
 
-Alt text written in HTML by the players' JavaScript is not handled here (the players translate
-their own strings in the browser).
+3. **A player's or explorer's title and description**, its accessible name and description
+   (``aria-labelledby``, ``aria-describedby``), which ``helpers`` writes into the cell's HTML
+   output (``<p class="c2d-title">``, ``<p class="c2d-desc">``). :class:`PlayerHtml` is that
+   raw HTML node as a Sphinx ``translatable`` node: its title and description are its messages,
+   and a translation replaces them in the HTML. The HTML output must survive ``-b gettext`` too,
+   so :func:`keep_images_for_gettext` ranks ``text/html`` after the images.
+
+The words the players' JavaScript writes (buttons, step lines) are not handled here: the players
+translate their own strings in the browser.
 """
 
 from __future__ import annotations
 
+import html
+import re
+
 from docutils import nodes
+from sphinx import addnodes
+from sphinx.builders.gettext import MessageCatalogBuilder
 from sphinx.transforms import SphinxTransform
 from sphinx.transforms.i18n import Locale
 from sphinx_exercise.directive import ExerciseDirective, ExerciseStartDirective
 from sphinx_exercise.nodes import exercise_subtitle
 
-# The HTML builder's order of myst-nb's image formats, ahead of gettext's text/plain (30).
-GETTEXT_IMAGE_PRIORITY = ("image/svg+xml", "image/png", "image/gif", "image/jpeg")
+# The HTML builder's order of myst-nb's image formats, then HTML, ahead of gettext's
+# text/plain (30).
+GETTEXT_PRIORITY = ("image/svg+xml", "image/png", "image/gif", "image/jpeg", "text/html")
+# A player's or explorer's heading, as helpers.animation writes it.
+HEADING = re.compile(r'(<p class="c2d-(?:title|desc)" id="[^"]*">)([^<]*)(</p>)')
 
 
 class _TranslatableTitle:
@@ -86,9 +101,57 @@ class RefreshExerciseRegistry(SphinxTransform):
             entry["node"] = copy
 
 
+class PlayerHtml(nodes.raw, addnodes.translatable):
+    """A cell's HTML output that holds players' or explorers' headings; their texts are its
+    messages."""
+
+    def preserve_original_messages(self):
+        pass  # the originals stay in the node until a translation replaces them
+
+    def extract_original_messages(self):
+        return [html.unescape(text) for _, text, _ in HEADING.findall(self.astext())]
+
+    def apply_translated_message(self, original, translated):
+        def swap(match):
+            if html.unescape(match[2]) != original:
+                return match[0]
+            return f"{match[1]}{html.escape(translated)}{match[3]}"
+
+        self.children = [nodes.Text(HEADING.sub(swap, self.astext()))]
+
+
+class MarkPlayerHeadings(SphinxTransform):
+    """Before ``Locale``: the HTML outputs that hold headings become :class:`PlayerHtml`."""
+
+    default_priority = Locale.default_priority - 1
+
+    def apply(self, **kwargs):
+        for raw in list(self.document.findall(nodes.raw)):
+            if raw.get("format") == "html" and HEADING.search(raw.astext()):
+                node = PlayerHtml(raw.rawsource, raw.astext(), **raw.attributes)
+                node.source, node.line = raw.source, raw.line
+                raw.replace_self(node)
+
+
+class UnmarkPlayerHeadings(SphinxTransform):
+    """After ``Locale``: plain raw HTML again for the writers (``-b gettext`` keeps the marks,
+    which it extracts the messages from)."""
+
+    default_priority = Locale.default_priority + 1
+
+    def apply(self, **kwargs):
+        if isinstance(self.app.builder, MessageCatalogBuilder):
+            return
+        for node in list(self.document.findall(PlayerHtml)):
+            raw = nodes.raw(node.rawsource, node.astext(), **node.attributes)
+            raw.source, raw.line = node.source, node.line
+            node.replace_self(raw)
+
+
 def keep_images_for_gettext(app, config):
-    """Let ``-b gettext`` keep a figure's image (and its alt text) rather than its text/plain."""
-    ranks = [("gettext", mime, rank) for rank, mime in enumerate(GETTEXT_IMAGE_PRIORITY, 1)]
+    """Let ``-b gettext`` keep a figure's image (and its alt text) and a player's HTML rather
+    than their text/plain."""
+    ranks = [("gettext", mime, rank) for rank, mime in enumerate(GETTEXT_PRIORITY, 1)]
     config.nb_mime_priority_overrides = [*ranks, *config.nb_mime_priority_overrides]
 
 
@@ -98,5 +161,7 @@ def setup(app):
     app.add_directive("exercise", TranslatableExerciseDirective, override=True)
     app.add_directive("exercise-start", TranslatableExerciseStartDirective, override=True)
     app.add_transform(RefreshExerciseRegistry)
+    app.add_transform(MarkPlayerHeadings)
+    app.add_transform(UnmarkPlayerHeadings)
     app.connect("config-inited", keep_images_for_gettext)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,13 +1,15 @@
 """Exercise titles and figure alt text in the Chinese edition (scripts/translatable.py, issue 17).
 
-- On a one-page fixture (``tests/fixtures/translatable``: a notebook with a stored figure and two
-  exercises, and its zh_CN catalogue), ``-b gettext`` extracts the exercise titles and the alt
-  text, and the zh_CN build shows them translated: in the exercises, in the solution's title and
-  in ``<img alt>``.
+- On a one-page fixture (``tests/fixtures/translatable``: a notebook with a stored figure, a
+  player's HTML output and two exercises, and its zh_CN catalogue), ``-b gettext`` extracts the
+  exercise titles, the alt text and the player's title and description, and the zh_CN build
+  shows them translated: in the exercises, in the solution's title, in ``<img alt>`` and in the
+  player's heading.
 - On the book: every exercise title and every notebook figure's alt text of a chapter is a
   translated message of the chapter's catalogue, and in the built Chinese book
   (``_build/html/zh``, built by ``python -m scripts.editions`` if missing) no exercise title,
-  solution title or ``<img alt>`` is the English text where the catalogue has a translation.
+  solution title, ``<img alt>`` or player heading is the English text where the catalogue has a
+  translation.
 
 tests/test_translations.py checks the catalogues as a whole (up to date, translated, not fuzzy).
 """
@@ -34,6 +36,7 @@ ZH_HTML = ROOT / "_build" / "html" / "zh"
 
 IMG_ALT = re.compile(r'<img\b[^>]*\balt="([^"]*)"')
 ADMONITION_TITLE = re.compile(r'<p class="admonition-title">(.*?)</p>', re.DOTALL)
+PLAYER_HEADING = re.compile(r'<p class="c2d-(?:title|desc)" id="[^"]*">([^<]*)</p>')
 TAG = re.compile(r"<[^>]+>")
 # Sphinx's smartquotes turn a title's straight quotes into curly ones.
 STRAIGHT = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
@@ -41,6 +44,11 @@ STRAIGHT = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
 
 def img_alts(page: str) -> list[str]:
     return [html.unescape(alt) for alt in IMG_ALT.findall(page)]
+
+
+def player_headings(page: str) -> list[str]:
+    """The titles and descriptions of a page's players and explorers (helpers.animation)."""
+    return [html.unescape(text) for text in PLAYER_HEADING.findall(page)]
 
 
 def admonition_titles(page: str) -> list[str]:
@@ -71,13 +79,18 @@ def test_gettext_extracts_exercise_titles_and_alt_text(fixture_book, tmp_path):
     sphinx(fixture_book, "gettext", tmp_path)
     with open(tmp_path / "page.pot", "rb") as f:
         ids = {m.id for m in read_po(f) if m.id}
-    assert {"Pool by hand", "Output shapes", "Three grids side by side."} <= ids
+    player = {"A 2×2 kernel sliding over a 3×3 input", "The kernel visits 4 positions & stops."}
+    assert {"Pool by hand", "Output shapes", "Three grids side by side.", *player} <= ids
 
 
 def test_the_chinese_build_translates_them(fixture_book, tmp_path):
     sphinx(fixture_book, "html", tmp_path, "-D", "language=zh_CN")
     page = (tmp_path / "page.html").read_text(encoding="utf-8")
     assert img_alts(page) == ["并排的三个网格。"]
+    assert player_headings(page) == [
+        "一个 2×2 卷积核在 3×3 输入上滑动",
+        "卷积核经过 4 个位置后停下。",
+    ]
     titles = admonition_titles(page)
     assert "练习 1 (手算池化)" in titles  # the exercise
     assert "解答 练习 1 (手算池化)" in titles  # its solution, which copies the exercise's title
@@ -103,7 +116,8 @@ def translations(path: Path) -> dict[str, str]:
         return {m.id: m.string for m in read_po(f) if m.id and m.string and not m.fuzzy}
 
 
-CHAPTERS = [p for p in toc_documents(ROOT / "_toc.yml") if any(chapter_texts(p))]
+PAGES = toc_documents(ROOT / "_toc.yml")
+CHAPTERS = [p for p in PAGES if any(chapter_texts(p))]
 
 
 def test_the_book_has_exercise_titles_and_alt_text_to_translate():
@@ -128,7 +142,7 @@ def zh_html() -> Path:
     return ZH_HTML
 
 
-@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: p.stem)
 def test_chinese_pages_show_the_translated_titles_and_alt_text(zh_html, path):
     page = (zh_html / path.relative_to(ROOT).with_suffix(".html")).read_text(encoding="utf-8")
     titles, alts = chapter_texts(path)
@@ -146,8 +160,12 @@ def test_chinese_pages_show_the_translated_titles_and_alt_text(zh_html, path):
     english = [t for t in titles if t in zh and shown(t)]
     missing = [zh[t] for t in titles if t in zh and not shown(zh[t])]
     assert not english and not missing, (english, missing)
+    headings = player_headings(page)
+    english_headings = [h for h in headings if zh.get(h, h) != h]
+    assert not english_headings, english_headings
+
     solved = sum(1 for t in titles if t in zh for s in shown(zh[t]) if s.startswith("解答"))
     print(
         f"\n{path.stem}: {len(titles)} exercise titles ({solved} solution titles), "
-        f"{len(alts)} alt texts, in Chinese"
+        f"{len(alts)} alt texts, {len(headings)} player headings, in Chinese"
     )
