@@ -26,7 +26,7 @@ slipped past both steps and stayed English on Chinese pages:
    output (``<p class="c2d-title">``, ``<p class="c2d-desc">``). :class:`PlayerHtml` is that
    raw HTML node as a Sphinx ``translatable`` node: its title and description are its messages,
    and a translation replaces them in the HTML. The HTML output must survive ``-b gettext`` too,
-   so :func:`keep_images_for_gettext` ranks ``text/html`` after the images.
+   so :func:`keep_images_for_gettext` ranks ``text/html`` before ``text/plain``.
 
 The words the players' JavaScript writes (buttons, step lines) are not handled here: the players
 translate their own strings in the browser.
@@ -45,9 +45,16 @@ from sphinx.transforms.i18n import Locale
 from sphinx_exercise.directive import ExerciseDirective, ExerciseStartDirective
 from sphinx_exercise.nodes import exercise_subtitle
 
-# The HTML builder's order of myst-nb's image formats, then HTML, ahead of gettext's
-# text/plain (30).
-GETTEXT_PRIORITY = ("image/svg+xml", "image/png", "image/gif", "image/jpeg", "text/html")
+# myst-nb's ranks of an output's formats for -b gettext are text/latex 10, text/markdown 20 and
+# text/plain 30 (lowest wins). Images go first, in the HTML builder's order; HTML before the
+# plain text (players), after LaTeX (code listings keep the message they have).
+GETTEXT_PRIORITY = {
+    "image/svg+xml": 1,
+    "image/png": 2,
+    "image/gif": 3,
+    "image/jpeg": 4,
+    "text/html": 25,
+}
 # A player's or explorer's heading, as helpers.animation writes it.
 HEADING = re.compile(r'(<p class="c2d-(?:title|desc)" id="[^"]*">)([^<]*)(</p>)')
 
@@ -151,7 +158,7 @@ class UnmarkPlayerHeadings(SphinxTransform):
 def keep_images_for_gettext(app, config):
     """Let ``-b gettext`` keep a figure's image (and its alt text) and a player's HTML rather
     than their text/plain."""
-    ranks = [("gettext", mime, rank) for rank, mime in enumerate(GETTEXT_PRIORITY, 1)]
+    ranks = [("gettext", mime, rank) for mime, rank in GETTEXT_PRIORITY.items()]
     config.nb_mime_priority_overrides = [*ranks, *config.nb_mime_priority_overrides]
 
 
