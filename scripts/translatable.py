@@ -1,8 +1,8 @@
-"""Sphinx extension: exercise titles and figure alt text go through the gettext catalogues too.
+"""Sphinx extension: exercise titles, figure alt text and player headings become gettext messages.
 
 Sphinx translates a page by extracting its messages (``-b gettext``) and, in a translated build,
-replacing each message by its ``msgstr`` (the ``Locale`` transform). Two kinds of text of this book
-slipped past both steps and stayed English on Chinese pages:
+replacing each message by its ``msgstr`` (the ``Locale`` transform). Three kinds of text of this
+book slipped past both steps and stayed English on Chinese pages:
 
 1. **Exercise titles.** sphinx-exercise parses the argument of ``{exercise} Output shapes`` into a
    subtitle node with neither source nor raw text, so Sphinx does not count it as a message. The
@@ -20,7 +20,6 @@ slipped past both steps and stayed English on Chinese pages:
    all, is gone before the messages are collected. :func:`keep_images_for_gettext` ranks the
    image formats first for that builder, as the HTML builder does. The translated build needs
    nothing more: ``Locale`` runs before myst-nb's choice and sets the ``alt`` of every format.
-
 3. **A player's or explorer's title and description**, its accessible name and description
    (``aria-labelledby``, ``aria-describedby``), which ``helpers`` writes into the cell's HTML
    output (``<p class="c2d-title">``, ``<p class="c2d-desc">``). :class:`PlayerHtml` is that
