@@ -36,7 +36,7 @@ ZH_HTML = ROOT / "_build" / "html" / "zh"
 
 IMG_ALT = re.compile(r'<img\b[^>]*\balt="([^"]*)"')
 ADMONITION_TITLE = re.compile(r'<p class="admonition-title">(.*?)</p>', re.DOTALL)
-PLAYER_HEADING = re.compile(r'<p class="c2d-(?:title|desc)" id="[^"]*">([^<]*)</p>')
+PLAYER_HEADING = re.compile(r'<p class="c2d-(?:title|desc)" id="[^"]*">(.*?)</p>', re.DOTALL)
 TAG = re.compile(r"<[^>]+>")
 # Sphinx's smartquotes turn a title's straight quotes into curly ones.
 STRAIGHT = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
@@ -47,8 +47,9 @@ def img_alts(page: str) -> list[str]:
 
 
 def player_headings(page: str) -> list[str]:
-    """The titles and descriptions of a page's players and explorers (helpers.animation)."""
-    return [html.unescape(text) for text in PLAYER_HEADING.findall(page)]
+    """The titles and descriptions of a page's players and explorers (helpers.animation), without
+    the ``<span lang>`` marks of Chinese runs."""
+    return [html.unescape(TAG.sub("", text)) for text in PLAYER_HEADING.findall(page)]
 
 
 def admonition_titles(page: str) -> list[str]:
@@ -161,6 +162,7 @@ def test_chinese_pages_show_the_translated_titles_and_alt_text(zh_html, path):
     missing = [zh[t] for t in titles if t in zh and not shown(zh[t])]
     assert not english and not missing, (english, missing)
     headings = player_headings(page)
+    assert len(headings) == 2 * page.count('class="c2d-title"')  # a title and a description each
     english_headings = [h for h in headings if zh.get(h, h) != h]
     assert not english_headings, english_headings
 
