@@ -90,7 +90,7 @@ test: $(STAMP) node_modules/.package-lock.json
 	scripts/ensure-chromium
 	$(call fresh-cache,_build)
 	$(call fresh-cache,_build/student)
-	@$(MAKE) lint & lint=$$!; \
+	@PATH="$(abspath $(BIN)):$$PATH" $(BIN)/pre-commit run --all-files --show-diff-on-failure & lint=$$!; \
 	$(BIN)/python -m scripts.student_build --strict & student=$$!; \
 	$(BIN)/jupyter-book build . $(STRICT); book=$$?; \
 	wait $$student; student=$$?; wait $$lint; lint=$$?; \
