@@ -4,6 +4,7 @@ For every page and both widths (375 and 1280 px) it loads the page offline (Math
 else from jsDelivr answered from ``node_modules``, see :mod:`browsing`), waits for the maths and
 the players, and records:
 
+- MathJax's options as it typeset (:data:`MATH_OPTIONS`: assistive MathML, no enrichment);
 - clipped display formulas and outputs (:data:`browsing.CLIPPED`);
 - tab stops per player (:data:`browsing.TAB_STOPS`);
 - axe-core violations of impact serious or critical, in the light and the dark colour mode;
@@ -109,6 +110,7 @@ class PageResult:
     page: str
     width: str
     math: str = ""
+    math_options: dict | None = None  # MathJax's options as typeset (None: no MathJax)
     clipped: list = field(default_factory=list)  # [what, where, hidden px]
     tab_stops: list = field(default_factory=list)  # per player
     axe: dict = field(default_factory=dict)  # mode -> [[rule, target, html]]
@@ -124,6 +126,8 @@ def problems(results: list[PageResult]) -> list[str]:
         at = f"{r.page} @ {r.width}px"
         if r.math not in ("typeset", "no maths"):
             found.append(f"{at}: maths {r.math}")
+        if r.math == "typeset" and r.math_options != MATH_WANTED:
+            found.append(f"{at}: MathJax typeset with {r.math_options}, not {MATH_WANTED}")
         found += [
             f"{at}: clipped {what} {where!r} ({px} px hidden)" for what, where, px in r.clipped
         ]
@@ -141,6 +145,23 @@ def problems(results: list[PageResult]) -> list[str]:
 
 def pdf_pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+
+
+# What MathJax does on the page, as typeset (its menu's settings win over the page's options): the
+# book asks for assistive MathML and no enrichment, speech or Braille (_config.yml), which would
+# otherwise cost most of the typesetting time on the reader's device.
+MATH_OPTIONS = """() => {
+  if (!(window.MathJax && MathJax.startup && MathJax.startup.document)) return null;
+  const o = MathJax.startup.document.options;
+  return {enableAssistiveMml: o.enableAssistiveMml, enableEnrichment: o.enableEnrichment,
+          enableSpeech: o.enableSpeech, enableBraille: o.enableBraille};
+}"""
+MATH_WANTED = {
+    "enableAssistiveMml": True,
+    "enableEnrichment": False,
+    "enableSpeech": False,
+    "enableBraille": False,
+}
 
 
 # After the viewport changed: let the layout settle, then have MathJax measure the new column and
@@ -179,6 +200,7 @@ async def _audit_page(
                 results[-1].math = await tab.evaluate(RELAYOUT)
             else:
                 results[-1].math = await tab.evaluate(browsing.MATH_READY)
+            results[-1].math_options = await tab.evaluate(MATH_OPTIONS)
             await _audit_width(tab, results[-1], shots)
     finally:
         await context.close()

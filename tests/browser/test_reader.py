@@ -128,3 +128,8 @@ def test_a_serious_axe_violation_outside_the_exceptions_fails(broken):
 
 def test_a_player_with_more_than_one_tab_stop_fails(broken):
     assert any("player 0 has 7 tab stops" in p for p in broken), broken
+
+
+def test_mathjax_with_its_menus_defaults_fails(broken):
+    """The fixture page loads MathJax without the book's settings: its menu turns enrichment on."""
+    assert any("MathJax typeset with" in p for p in broken), broken
