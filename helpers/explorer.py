@@ -26,7 +26,8 @@ import html
 import itertools
 import json
 
-from .animation import MAX_SIDE, _heading, _step_buttons
+from .animation.plan import MAX_SIDE
+from .web.markup import heading, step_buttons
 from .web.runtime import inline_runtime, without_runtime
 
 OPERATIONS = {
@@ -115,13 +116,13 @@ class StaticExplorer:
                 f'value="{value}"><output class="c2d-xp-value">{value}</output></label>'
             )
         steps = (
-            _step_buttons() + '<input class="c2d-scrub" type="range" min="0" max="0" value="0" '
+            step_buttons() + '<input class="c2d-scrub" type="range" min="0" max="0" value="0" '
             'step="1" aria-label="Step">'
         )
         return (
             f'<div class="c2d-xp" id="{xid}" role="group" aria-labelledby="{xid}-title" '
             f'aria-describedby="{xid}-desc">'
-            f"{_heading(xid, self.title, self.description)}"
+            f"{heading(xid, self.title, self.description)}"
             f'<div class="c2d-xp-form">{"".join(fields)}</div>'
             '<p class="c2d-xp-note"></p>'
             '<div class="c2d-xp-result" aria-live="polite">'
