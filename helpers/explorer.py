@@ -27,6 +27,7 @@ import itertools
 import json
 
 from .animation.plan import MAX_SIDE
+from .sliders import pick
 from .web.markup import heading, step_buttons
 from .web.runtime import inline_runtime, without_runtime
 
@@ -38,15 +39,9 @@ OPERATIONS = {
 }
 """Operation key -> the name the menu shows."""
 
-# name -> (label, minimum, maximum, default). Also the keyword arguments of static_explorer().
-CONTROLS = {
-    "n": ("input size n", 1, 12, 5),
-    "kernel_size": ("kernel size k", 1, 7, 3),
-    "padding": ("padding p", 0, 6, 0),
-    "stride": ("stride s", 1, 4, 1),
-    "dilation": ("dilation d", 1, 3, 1),
-    "output_padding": ("output padding", 0, 3, 0),
-}
+CONTROLS = pick("n", "kernel_size", "padding", "stride", "dilation", "output_padding")
+"""The static explorer's sliders, from the one table (:data:`helpers.sliders.SLIDERS`); also the
+keyword arguments of :func:`static_explorer`."""
 
 _ids = itertools.count()
 
