@@ -7,7 +7,7 @@ import numpy as np
 import torch.nn.functional as F
 from matplotlib.patches import Rectangle
 
-from ..animation import _plan, _steps
+from ..animation.sliding import SlidingPlan
 from ..style import PALETTE, format_number, format_pair, readable
 from . import canvas, grids
 
@@ -33,11 +33,8 @@ def draw_im2col(x, kernel, *, padding=0, stride=1, dilation=1, windows=None):
     """
     xs = grids.as_2d(x, "x", "for several channels, draw one channel")
     ks = grids.as_2d(kernel, "kernel", "for several channels, draw one channel")
-    plan = _plan(
-        xs, ks, mode="corr", kernel_size=None, padding=padding, stride=stride,
-        dilation=dilation, bias=None,
-    )  # fmt: skip
-    steps = _steps(plan)
+    plan = SlidingPlan.build(xs, ks, padding=padding, stride=stride, dilation=dilation)
+    steps = plan.steps()
     kh, kw = plan.kernel_size
     _, oh, ow = plan.out.shape
     count = oh * ow
@@ -58,14 +55,8 @@ def draw_im2col(x, kernel, *, padding=0, stride=1, dilation=1, windows=None):
     tints = {q: canvas.blend(PALETTE[WINDOW_COLOURS[m]], 0.35) for m, q in enumerate(chosen)}
     edges = {q: PALETTE[WINDOW_COLOURS[m]] for m, q in enumerate(chosen)}
 
-    top, bottom, left, right = plan.pad
     hp, wp = padded.shape
-    pad_cells = [
-        (r, c)
-        for r in range(hp)
-        for c in range(wp)
-        if r < top or r >= hp - bottom or c < left or c >= wp - right
-    ]
+    pad_cells = [(r, c) for r in range(hp) for c in range(wp) if plan.is_pad(r, c)]
     strings = [[format_number(v) for v in g.ravel()] for g in (padded.numpy(), columns, product)]
     fs = grids.font_size(strings, 1.0)
     label_units = fs / 11 * 0.85  # a title's height above its grid

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.patches import Polygon, Rectangle
 
-from ..animation import _plan, _steps
+from ..animation.sliding import SlidingPlan
 from ..style import PALETTE, format_number, readable
 from . import canvas
 
@@ -28,18 +28,12 @@ def _widest(plan) -> int:
 
 
 def _input_grid(ax, plan, ch, x0, y0, step, fontsize, *, values=True, z=0):
-    top, bottom, left, right = plan.pad
     hp, wp = plan.padded.shape[1:]
     grid = plan.padded[ch].double().numpy()
     window = set()
     if step is not None and ch in step.channels:
         window = {(r, c) for r in step.rows for c in step.cols}
-    pad = {
-        (r, c)
-        for r in range(hp)
-        for c in range(wp)
-        if r < top or r >= hp - bottom or c < left or c >= wp - right
-    }
+    pad = {(r, c) for r in range(hp) for c in range(wp) if plan.is_pad(r, c)}
     texts = [[format_number(v) if values else "" for v in row] for row in grid]
 
     def face(r, c):
@@ -125,7 +119,7 @@ def _step_index(plan, step, position):
 
 
 def _single(plan, step_index, alt_op: str | None):
-    steps = _steps(plan)
+    steps = plan.steps()
     step = _pick_step(steps, step_index)
     hp, wp = plan.padded.shape[1:]
     kh, kw = plan.kernel_size
@@ -208,10 +202,7 @@ def draw_correlation(x, kernel, *, padding=0, stride=1, dilation=1, step=0, posi
     """
     _require_2d(x, "x")
     _require_2d(kernel, "kernel")
-    plan = _plan(
-        x, kernel, mode="corr", kernel_size=None, padding=padding, stride=stride,
-        dilation=dilation, bias=None,
-    )  # fmt: skip
+    plan = SlidingPlan.build(x, kernel, padding=padding, stride=stride, dilation=dilation)
     step = _step_index(plan, step, position)
     fig, steps = _single(plan, step, None)
     fig.alt_text = _alt_text(plan, _pick_step(steps, step))
@@ -230,10 +221,9 @@ def draw_pooling(
     _require_2d(x, "x")
     if mode not in ("max", "avg"):
         raise ValueError(f"mode must be 'max' or 'avg', got {mode!r}.")
-    plan = _plan(
-        x, None, mode=mode, kernel_size=kernel_size, padding=padding, stride=stride,
-        dilation=dilation, bias=None,
-    )  # fmt: skip
+    plan = SlidingPlan.build(
+        x, mode=mode, kernel_size=kernel_size, padding=padding, stride=stride, dilation=dilation
+    )
     kh, kw = plan.kernel_size
     step = _step_index(plan, step, position)
     fig, steps = _single(plan, step, f"{'max' if mode == 'max' else 'mean'}\nof {kh}×{kw}")
@@ -299,11 +289,10 @@ def draw_channels(x, kernel, *, padding=0, stride=1, dilation=1, bias=None, step
     ``bias``, one value per output channel) are written out. ``step`` counts positions over output
     channel 0, then channel 1, ...; or give ``position=(c, i, j)``, the output cell to compute.
     """
-    plan = _plan(
-        x, kernel, mode="corr", kernel_size=None, padding=padding, stride=stride,
-        dilation=dilation, bias=bias,
-    )  # fmt: skip
-    steps = _steps(plan)
+    plan = SlidingPlan.build(
+        x, kernel, padding=padding, stride=stride, dilation=dilation, bias=bias
+    )
+    steps = plan.steps()
     st = _pick_step(steps, _step_index(plan, step, position))
     c_in, c_out = plan.x.shape[0], plan.out.shape[0]
     hp, wp = plan.padded.shape[1:]

@@ -47,12 +47,13 @@ def built(edition: str) -> Path:
 
 @pytest.fixture(scope="module")
 def audits() -> dict[str, list[reader_audit.PageResult]]:
-    """Both editions audited once (one browser each, pages in parallel)."""
+    """Both editions audited once (one browser for both, pages in parallel)."""
     assert browsing.AXE_JS.exists(), "node_modules missing: run `npm ci` (make does)"
-    results = {}
-    for edition in EDITIONS:
-        shots = SHOTS / ("print" if edition == "book" else "print-student")
-        results[edition] = reader_audit.audit(built(edition), PAGES, shots=shots)
+    sites = {
+        edition: (built(edition), SHOTS / ("print" if edition == "book" else "print-student"))
+        for edition in EDITIONS
+    }
+    results = reader_audit.audit_sites(sites, PAGES)
     SHOTS.mkdir(parents=True, exist_ok=True)
     report = {e: [dataclasses.asdict(r) for r in rs] for e, rs in results.items()}
     (SHOTS / "reader-audit.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
@@ -159,6 +160,11 @@ def test_a_serious_axe_violation_outside_the_exceptions_fails(broken):
 
 def test_a_player_with_more_than_one_tab_stop_fails(broken):
     assert any("player 0 has 7 tab stops" in p for p in broken), broken
+
+
+def test_mathjax_with_its_menus_defaults_fails(broken):
+    """The fixture page loads MathJax without the book's settings: its menu turns enrichment on."""
+    assert any("MathJax typeset with" in p for p in broken), broken
 
 
 def test_small_figure_text_fails(broken):
