@@ -192,8 +192,12 @@ def build(
     strict: bool = False,
     fresh: bool = False,
     binder_branch: str | None = None,
+    language: str | None = None,
 ) -> Path:
-    """Build the student (or instructor) book and return its HTML directory."""
+    """Build the student (or instructor) book and return its HTML directory.
+
+    ``language`` (e.g. ``"zh_CN"``) builds that edition from the gettext catalogues in
+    ``locales/`` (see :mod:`scripts.editions`); the default is the sources' English."""
     from jupyter_book.sphinx import build_sphinx
 
     source = Path(source).resolve()
@@ -222,6 +226,8 @@ def build(
     }
     if strict:
         overrides["nitpicky"] = True
+    if language:
+        overrides["language"] = language
     html_dir = out / "html"
     result = build_sphinx(
         source,
@@ -232,6 +238,7 @@ def build(
         warningiserror=strict,
         keep_going=strict,
         freshenv=fresh,
+        doctreedir=out / ".doctrees",
     )
     if isinstance(result, BaseException):
         raise SystemExit(f"The {'instructor' if instructor else 'student'} build failed: {result}")
