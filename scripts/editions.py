@@ -31,6 +31,7 @@ import time
 from pathlib import Path
 
 from scripts import student_build
+from scripts.terms import write_search_dictionary
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "_build"
@@ -66,6 +67,8 @@ def build(
     book's folder. Returns the published folder, e.g. ``_build/html/zh``."""
     base = BUILD / "student" if student else BUILD
     out = base / edition.folder
+    # Sphinx's Chinese search splits words with jieba; the course's terms are words too.
+    words = write_search_dictionary(out / "search-words.txt")
     html = student_build.build(
         out=out,
         instructor=not student,
@@ -74,6 +77,7 @@ def build(
         strict=strict,
         fresh=fresh,
         language=edition.language,
+        overrides={"html_search_options": {"dict": str(words)}},
     )
     published = base / "html" / edition.folder
     shutil.copytree(html, published, dirs_exist_ok=True)

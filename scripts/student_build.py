@@ -193,11 +193,13 @@ def build(
     fresh: bool = False,
     binder_branch: str | None = None,
     language: str | None = None,
+    overrides: dict | None = None,
 ) -> Path:
     """Build the student (or instructor) book and return its HTML directory.
 
     ``language`` (e.g. ``"zh_CN"``) builds that edition from the gettext catalogues in
-    ``locales/`` (see :mod:`scripts.editions`); the default is the sources' English."""
+    ``locales/`` (see :mod:`scripts.editions`); the default is the sources' English.
+    ``overrides``: more Sphinx settings."""
     from jupyter_book.sphinx import build_sphinx
 
     source = Path(source).resolve()
@@ -223,6 +225,7 @@ def build(
     overrides = {
         "external_toc_path": toc.relative_to(source).as_posix(),
         "latex_individualpages": False,
+        **(overrides or {}),
     }
     if strict:
         overrides["nitpicky"] = True

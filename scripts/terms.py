@@ -8,6 +8,7 @@ Chinese, and the Chinese edition must use it wherever a chapter defines the term
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -34,3 +35,27 @@ def chinese_of(term: str, terms: dict[str, str]) -> str:
         if english.lower() == term.lower():
             return chinese
     raise KeyError(f"the key term {term!r} is not in {TERMS}: add it there with its Chinese")
+
+
+def search_words(terms: dict[str, str]) -> list[str]:
+    """The Chinese words of the list, for the Chinese search's word splitter (jieba's user
+    dictionary): each term, its parenthesised alternative and each part of a "A，B" or "A / B"
+    term, spaces and quotes dropped ("空洞卷积（膨胀卷积）" -> "空洞卷积", "膨胀卷积")."""
+    words = []
+    for chinese in terms.values():
+        parts = re.split(r"[（），/]", chinese)
+        for part in parts:
+            word = re.sub(r"[\s\"“”]", "", part)
+            if re.search(r"[\u3400-\u9fff]", word) and word not in words:
+                words.append(word)
+    return words
+
+
+def write_search_dictionary(path: Path, root: Path = ROOT) -> Path:
+    """jieba's user dictionary of :func:`search_words` (one word a line, a high frequency so each
+    stays one word): the Chinese search then finds "卷积核", not only "卷积" and "核"."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    words = search_words(load_terms(root))
+    path.write_text("".join(f"{w} 100000\n" for w in words), encoding="utf-8")
+    return path
