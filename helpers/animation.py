@@ -5,10 +5,11 @@ with play/pause, step back/forward, a scrubber and a speed menu. At each step th
 the (padded) input, the output cell fills with its value, and the arithmetic of the step is written
 out. Hovering or focusing an output cell highlights its receptive field. The player needs no kernel
 and no network: its data (a few KB of JSON) is inlined, with a static figure of the final state (for
-print and for pages without JavaScript) and the page runtime (:mod:`helpers.assets`: ``player.js``
-with ``common.js``, ``player.css``). In the book the runtime loads once per page as a static file
-and the inline copies are removed (``scripts/course_pages.py``); in a notebook every player
-carries it, so each output works alone. The player is one tab stop (the cell of the current step).
+print and for pages without JavaScript) and the page runtime (:mod:`helpers.web.runtime`:
+``player.js`` with ``common.js``, ``player.css``). In the book the runtime loads once per page as
+a static file and the inline copies are removed (``scripts/course_pages.py``); in a notebook every
+player carries it, so each output works alone. The player is one tab stop (the cell of the current
+step).
 
 Every value comes from the course's operations (:func:`helpers.correlation.conv2d`,
 :func:`helpers.pooling.pool2d`, :func:`helpers.correlation.pad2d`), so the player, the text and the
@@ -37,8 +38,8 @@ import numpy as np
 import torch
 
 from . import _validate as _v
-from .assets import inline_runtime, without_runtime
 from .style import MINUS, format_number, json_number
+from .web.runtime import inline_runtime, without_runtime
 
 MODES = {"corr": "Cross-correlation", "max": "Max pooling", "avg": "Average pooling"}
 SCATTER_MODES = {"transposed": "Transposed convolution"}  # one input cell per step
@@ -800,7 +801,7 @@ class Player:
     @property
     def nbytes(self) -> int:
         """What the player adds to a book page, in bytes (UTF-8): its HTML without the inline
-        runtime, which the book loads once per page (:mod:`helpers.assets`)."""
+        runtime, which the book loads once per page (:mod:`helpers.web.runtime`)."""
         return len(without_runtime(self.html).encode("utf-8"))
 
     def _render(self, payload: str, widest: int, figure: str) -> str:

@@ -12,7 +12,7 @@ kernel, is added into the output.
 
 Unlike :func:`helpers.explore` (ipywidgets) it needs no Python kernel: everything runs in the
 page's JavaScript (``explorer.js``, styled by the player's ``player.css`` plus ``explorer.css``:
-the page runtime of :mod:`helpers.assets`, inline in a notebook, one static file in the
+the page runtime of :mod:`helpers.web.runtime`, inline in a notebook, one static file in the
 book). The shape arithmetic therefore exists twice, here in :mod:`helpers.shapes` and in
 ``explorer.js``; the browser test ``tests/browser/test_explorer_page.py`` sets the controls over a
 grid of combinations and checks every displayed size, error message and value against
@@ -27,7 +27,7 @@ import itertools
 import json
 
 from .animation import MAX_SIDE, _heading, _step_buttons
-from .assets import inline_runtime, without_runtime
+from .web.runtime import inline_runtime, without_runtime
 
 OPERATIONS = {
     "corr": "Cross-correlation",
@@ -92,7 +92,7 @@ class StaticExplorer:
     @property
     def nbytes(self) -> int:
         """What the explorer adds to a book page, in bytes (UTF-8): its HTML without the inline
-        runtime, which the book loads once per page (:mod:`helpers.assets`)."""
+        runtime, which the book loads once per page (:mod:`helpers.web.runtime`)."""
         return len(without_runtime(self.html).encode("utf-8"))
 
     def _render(self, payload: str) -> str:

@@ -19,9 +19,9 @@ myst-nb embeds in the page, but with ``nb_ipywidgets_js`` empty no script ever r
 need a kernel; the static book uses the JS players instead).
 
 One player runtime per page: every player and static explorer output carries the runtime inline
-(so it works alone in a notebook, see :mod:`helpers.assets`). Here the inline copies are removed
-from each page and a page with a player or explorer loads the runtime once, as two static files
-written to ``_static/``.
+(so it works alone in a notebook, see :mod:`helpers.web.runtime`). Here the inline copies are
+removed from each page and a page with a player or explorer loads the runtime once, as two static
+files written to ``_static/``.
 
 The reader's page: ``course.css`` (next to this file) makes outputs wrap and sets the print look;
 every run of Chinese characters is marked ``lang="zh-Hans"`` so a screen reader speaks it with a
@@ -36,7 +36,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from helpers.assets import STATIC_CSS, STATIC_JS, runtime_css, runtime_js, without_runtime
+from helpers.web.runtime import STATIC_CSS, STATIC_JS, runtime_css, runtime_js, without_runtime
 from scripts.editions import ENGLISH_LINK_TEXT, TRANSLATIONS, edition_of
 from scripts.exercises import book_chapters
 

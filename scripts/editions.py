@@ -6,7 +6,7 @@ English message by its translation from the gettext catalogues
 executed outputs, players and asserted numbers are the English build's: the Chinese build reads
 the same execution cache, so with the English book built it executes no chapter again (only the
 glossary, which re-runs on every build by design). The players pick their words from the page's
-``<html lang>`` in the browser (``helpers/common.js``), so one output serves both editions.
+``<html lang>`` in the browser (``helpers/web/common.js``), so one output serves both editions.
 
 Layout (the same for the instructor and the student book, so a page's other edition is always at
 the same relative place; ``scripts/course_pages.py`` adds the language switch)::

@@ -86,7 +86,7 @@ def wheel(tmp_path_factory) -> Path:
 def test_the_wheel_holds_every_file_of_helpers(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     files = helpers_files()
-    assert "helpers/checks/__init__.py" in files and "helpers/player.js" in files
+    assert "helpers/checks/__init__.py" in files and "helpers/web/player.js" in files
     missing = [name for name in files if name not in names]
     assert not missing, f"not in {wheel.name}: {missing}"
     extra = [n for n in names if n.startswith("helpers/") and n not in files]
@@ -99,8 +99,8 @@ def test_files_added_to_helpers_later_are_packaged_too(tmp_path):
     """Packaging follows the tree: a new subpackage, a folder of assets without ``__init__.py``
     and a new kind of file need no edit of pyproject.toml. Caches never go in."""
     extra = {
-        "helpers/assets/icons/play.svg": "<svg/>",
-        "helpers/assets/data.json": "{}",
+        "helpers/images/icons/play.svg": "<svg/>",
+        "helpers/images/data.json": "{}",
         "helpers/newpart/__init__.py": "",
         "helpers/newpart/tables.csv": "a,b",
         "helpers/newpart/__pycache__/x.cpython-311.pyc": "",

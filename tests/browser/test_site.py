@@ -653,8 +653,8 @@ def player_fragments(page_html: str) -> list[str]:
 
 def test_each_page_loads_the_player_runtime_once(site):
     """The players' script and style are one static file each, loaded once per page; no page
-    carries an inline copy (helpers.assets.RUNTIME_CLASS)."""
-    from helpers.assets import RUNTIME_CLASS, STATIC_CSS, STATIC_JS
+    carries an inline copy (helpers.web.runtime.RUNTIME_CLASS)."""
+    from helpers.web.runtime import RUNTIME_CLASS, STATIC_CSS, STATIC_JS
 
     for page_name in player_pages(site):
         page_html = html_path(page_name).read_text(encoding="utf-8")

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 import helpers
 from helpers.animation import MAX_STEPS, animate, player_steps
-from helpers.assets import inline_runtime, runtime_css, runtime_js, without_runtime
 from helpers.style import format_number
+from helpers.web.runtime import inline_runtime, runtime_css, runtime_js, without_runtime
 
 X3 = torch.arange(9.0).reshape(3, 3)
 K2 = torch.arange(4.0).reshape(2, 2)

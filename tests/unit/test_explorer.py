@@ -8,8 +8,8 @@ import re
 import pytest
 
 import helpers
-from helpers.assets import inline_runtime, runtime_css, without_runtime
 from helpers.explorer import CONTROLS, OPERATIONS, StaticExplorer, static_explorer
+from helpers.web.runtime import inline_runtime, runtime_css, without_runtime
 
 
 def data_of(explorer: StaticExplorer) -> dict:
