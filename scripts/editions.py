@@ -25,16 +25,22 @@ environment and executed notebooks) and copied into the English book's ``zh/``::
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import sys
 import time
 from pathlib import Path
+
+from babel.messages.pofile import read_po, write_po
 
 from scripts import student_build
 from scripts.terms import write_search_dictionary
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "_build"
+LOCALES = ROOT / "locales"
+# A glue role naming a key of its own page: {glue}`key`, {glue:text}`key:.1f`, ...
+LOCAL_GLUE = re.compile(r"\{glue(?::(?P<kind>\w+))?\}`(?![^`]*::)(?P<key>[^`:]+)(?P<format>:[^`]*)?`")
 
 
 class Edition:
@@ -60,6 +66,50 @@ def edition_of(language: str | None) -> Edition | None:
     return next((e for e in TRANSLATIONS if e.language == language), None)
 
 
+def glue_from_the_page(text: str, page: Path) -> str:
+    """``text`` with each glue role that names a key of its own page naming the page too
+    (``{glue:text}`n:.1f``` -> ``{glue:text}`pooling.md::n:.1f```, ``{glue:text}`word``` ->
+    ``{glue:text}`pooling.md::word:s```).
+
+    Sphinx parses a translation on its own, outside the page, where a page's glued values are
+    not known (myst-nb: "No key 'n' found in glue data for this document"); a role that names
+    the page is resolved after the page is read, from its stored glue data."""
+
+    def named(m):
+        kind = f":{m['kind']}" if m["kind"] else ""
+        # a text role's key ends at its last ":", so one without a format gets the default "s"
+        fmt = m["format"] or (":s" if m["kind"] == "text" else "")
+        return f"{{glue{kind}}}`{page.name}::{m['key']}{fmt}`"
+
+    return LOCAL_GLUE.sub(named, text)
+
+
+def catalogues_for_build(language: str, out: Path) -> Path:
+    """A copy of ``locales/LANGUAGE`` for the build, in ``out/locales``, with the translations'
+    glue roles naming their page (:func:`glue_from_the_page`). Returns the locale folder."""
+    source = LOCALES / language / "LC_MESSAGES"
+    target_root = out / "locales"
+    for po in source.rglob("*.po"):
+        relative = po.relative_to(source)
+        page = (ROOT / relative).with_suffix(".md")
+        with open(po, "rb") as f:
+            catalog = read_po(f)
+        for message in catalog:
+            if message.id and isinstance(message.string, str) and "{glue" in message.string:
+                message.string = glue_from_the_page(message.string, page)
+        target = target_root / language / "LC_MESSAGES" / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists():
+            with open(target, "rb") as f:
+                if [(m.id, m.string, m.fuzzy) for m in read_po(f)] == [
+                    (m.id, m.string, m.fuzzy) for m in catalog
+                ]:
+                    continue  # unchanged: keep its compiled .mo
+        with open(target, "wb") as f:
+            write_po(f, catalog)
+    return target_root
+
+
 def build(
     edition: Edition = ZH, *, student: bool = False, strict: bool = False, fresh: bool = False
 ) -> Path:
@@ -77,7 +127,10 @@ def build(
         strict=strict,
         fresh=fresh,
         language=edition.language,
-        overrides={"html_search_options": {"dict": str(words)}},
+        overrides={
+            "html_search_options": {"dict": str(words)},
+            "locale_dirs": [str(catalogues_for_build(edition.language, out))],
+        },
     )
     published = base / "html" / edition.folder
     shutil.copytree(html, published, dirs_exist_ok=True)
