@@ -40,7 +40,9 @@ ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "_build"
 LOCALES = ROOT / "locales"
 # A glue role naming a key of its own page: {glue}`key`, {glue:text}`key:.1f`, ...
-LOCAL_GLUE = re.compile(r"\{glue(?::(?P<kind>\w+))?\}`(?![^`]*::)(?P<key>[^`:]+)(?P<format>:[^`]*)?`")
+LOCAL_GLUE = re.compile(
+    r"\{glue(?::(?P<kind>\w+))?\}`(?![^`]*::)(?P<key>[^`:]+)(?P<format>:[^`]*)?`"
+)
 
 
 class Edition:

@@ -1,4 +1,4 @@
-"""The course's terminology list, ``locales/zh_CN/terms.yml``: one Chinese term per English key term.
+"""The terminology list, ``locales/zh_CN/terms.yml``: one Chinese term per English key term.
 
 It is the one list both editions use: the glossary takes each term's Chinese from it
 (:func:`scripts.glossary.glossary_entries`), the chapters' "Key terms" tables must give the same

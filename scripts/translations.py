@@ -5,7 +5,7 @@ English paragraph (heading, caption, table cell, ...) of the sources, its ``msgs
 translation. After an English edit::
 
     python -m scripts.translations update    # (make catalogues) extract, merge into every .po
-    python -m scripts.translations status    # per page: messages, translated, empty, fuzzy, obsolete
+    python -m scripts.translations status    # per page: translated, empty, fuzzy, obsolete
     git diff locales/                        # what changed, message by message
 
 ``update`` extracts the messages with Sphinx's gettext builder (the book's own configuration,

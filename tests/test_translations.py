@@ -37,7 +37,9 @@ LANGUAGE = "zh_CN"
 FIXTURE = ROOT / "tests" / "fixtures" / "translations"
 TERMS = load_terms(ROOT)
 PAGES = [
-    p for p in toc_documents(ROOT / "_toc.yml") if p.exists() and p.stem != "glossary" and key_terms(p)
+    p
+    for p in toc_documents(ROOT / "_toc.yml")
+    if p.exists() and p.stem != "glossary" and key_terms(p)
 ]
 
 
@@ -76,7 +78,9 @@ def test_catalogues_are_up_to_date_with_the_sources(pages):
 def test_every_message_is_translated(pages):
     empty = failures(pages, "untranslated")
     counts = {page: len(ids) for page, ids in empty.items()}
-    assert not empty, f"untranslated messages per page: {counts}; first: {next(iter(empty.values()))[0]!r}"
+    assert not empty, (
+        f"untranslated messages per page: {counts}; first: {next(iter(empty.values()))[0]!r}"
+    )
 
 
 def test_no_message_is_fuzzy(pages):

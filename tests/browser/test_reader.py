@@ -130,8 +130,12 @@ def test_a_chinese_chapter_speaks_chinese_mid_animation():
                 )
                 assert play.inner_text().strip() == "暂停"
                 assert ZH_STEP.match(player.locator(".c2d-where").inner_text()), width
-                assert player.locator(".c2d-scrub").get_attribute("aria-valuetext").startswith("第 ")
-                tab.screenshot(path=str(SHOTS / f"zh-cross-correlation-{width}.png"), full_page=True)
+                assert (
+                    player.locator(".c2d-scrub").get_attribute("aria-valuetext").startswith("第 ")
+                )
+                tab.screenshot(
+                    path=str(SHOTS / f"zh-cross-correlation-{width}.png"), full_page=True
+                )
                 tab.close()
         finally:
             browser.close()
