@@ -14,10 +14,14 @@ One idea per submodule:
 - ``helpers.cost``: parameter, multiply-add and memory-traffic counts.
 - ``helpers.timing``: timing a call honestly, and a processor's estimated peak speed.
 - ``helpers.style``: the shared colour-blind-safe palette.
-- ``helpers.drawing``: static figures.
-- ``helpers.animation``: the kernel-sliding player that runs in a static page.
+- ``helpers.drawing``: static figures (one family per file).
+- ``helpers.animation``: the kernel-sliding player that runs in a static page (its plans, payload
+  and page fragment, one per file).
+- ``helpers.web``: what runs in the page: the players' and explorer's JS/CSS, the runtime that
+  bundles them, and the HTML pieces they share.
 - ``helpers.widgets``: live ipywidgets explorers (need a running kernel).
 - ``helpers.explorer``: the shape explorer that runs in the static book (no kernel).
+- ``helpers.sliders``: the one table of both explorers' sliders.
 - ``helpers.checks``: self-checks that give feedback on exercise answers.
 - ``helpers.source``: a helper's source for a chapter, its argument checks folded away.
 - ``helpers.prose``: values the text quotes (``glue``): in the book, or printed in a notebook.
@@ -107,6 +111,8 @@ _SUBMODULES = {
     "animation",
     "widgets",
     "explorer",
+    "sliders",
+    "web",
     "checks",
     "source",
     "prose",

@@ -26,7 +26,9 @@ import html
 import itertools
 import json
 
-from .animation import MAX_SIDE, _heading, _step_buttons
+from .animation.plan import MAX_SIDE
+from .sliders import pick
+from .web.markup import heading, step_buttons
 from .web.runtime import inline_runtime, without_runtime
 
 OPERATIONS = {
@@ -37,15 +39,9 @@ OPERATIONS = {
 }
 """Operation key -> the name the menu shows."""
 
-# name -> (label, minimum, maximum, default). Also the keyword arguments of static_explorer().
-CONTROLS = {
-    "n": ("input size n", 1, 12, 5),
-    "kernel_size": ("kernel size k", 1, 7, 3),
-    "padding": ("padding p", 0, 6, 0),
-    "stride": ("stride s", 1, 4, 1),
-    "dilation": ("dilation d", 1, 3, 1),
-    "output_padding": ("output padding", 0, 3, 0),
-}
+CONTROLS = pick("n", "kernel_size", "padding", "stride", "dilation", "output_padding")
+"""The static explorer's sliders, from the one table (:data:`helpers.sliders.SLIDERS`); also the
+keyword arguments of :func:`static_explorer`."""
 
 _ids = itertools.count()
 
@@ -115,13 +111,13 @@ class StaticExplorer:
                 f'value="{value}"><output class="c2d-xp-value">{value}</output></label>'
             )
         steps = (
-            _step_buttons() + '<input class="c2d-scrub" type="range" min="0" max="0" value="0" '
+            step_buttons() + '<input class="c2d-scrub" type="range" min="0" max="0" value="0" '
             'step="1" aria-label="Step">'
         )
         return (
             f'<div class="c2d-xp" id="{xid}" role="group" aria-labelledby="{xid}-title" '
             f'aria-describedby="{xid}-desc">'
-            f"{_heading(xid, self.title, self.description)}"
+            f"{heading(xid, self.title, self.description)}"
             f'<div class="c2d-xp-form">{"".join(fields)}</div>'
             '<p class="c2d-xp-note"></p>'
             '<div class="c2d-xp-result" aria-live="polite">'

@@ -72,6 +72,18 @@ def format_number(value, *, digits: int = 3) -> str:
     return text.replace("-", MINUS)
 
 
+def format_factor(value) -> str:
+    """A number as a factor in a written-out product: :func:`format_number`, in parentheses when
+    negative (``3 -> "3"``, ``-2 -> "(−2)"``), so ``2×(−2)`` reads unambiguously."""
+    text = format_number(value)
+    return f"({text})" if text.startswith(MINUS) else text
+
+
+def format_pair(pair) -> str:
+    """A pair such as a stride, as the text writes it: ``(2, 2) -> "2"``, ``(2, 1) -> "2×1"``."""
+    return str(pair[0]) if pair[0] == pair[1] else f"{pair[0]}×{pair[1]}"
+
+
 def json_number(value) -> float | str:
     """A value for a page's JSON data: 7 significant digits, or JavaScript's name for a value JSON
     cannot hold (``"NaN"``, ``"Infinity"``, ``"-Infinity"``), so a NaN reaches the page as such."""

@@ -17,17 +17,10 @@ import html
 import torch
 
 from .animation import MODES, animate
+from .sliders import pick
 
-# name -> (label, minimum, maximum, default)
-SLIDERS = {
-    "n": ("input size n", 1, 12, 5),
-    "kernel_size": ("kernel size k", 1, 7, 3),
-    "padding": ("padding p", 0, 3, 0),
-    "stride": ("stride s", 1, 4, 1),
-    "dilation": ("dilation d", 1, 3, 1),
-    "in_channels": ("in channels", 1, 3, 1),
-    "out_channels": ("out channels", 1, 3, 1),
-}
+SLIDERS = pick("n", "kernel_size", "padding", "stride", "dilation", "in_channels", "out_channels")
+"""The live explorer's sliders, from the one table (:data:`helpers.sliders.SLIDERS`)."""
 OPERATIONS = {"cross-correlation": "corr", "max pooling": "max", "average pooling": "avg"}
 
 

@@ -1,4 +1,4 @@
-// Shared by player.js and explorer.js. helpers/assets.py pastes this file in place of the line
+// Shared by player.js and explorer.js. runtime.py pastes this file in place of the line
 // "// <common.js>" of each script, so the code below lands INSIDE that script's own function
 // (c2dPlayer, c2dExplorer): each player and explorer has its own state (nothing here is global).
 // It uses two names of the enclosing script: root (the player's or explorer's root element) and

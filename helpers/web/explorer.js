@@ -1,5 +1,5 @@
-// Static explorer: c2dExplorer(root) brings one explorer's root element to life. helpers/assets.py
-// pastes helpers/common.js in at the line "// <common.js>" and bundles this file with player.js
+// Static explorer: c2dExplorer(root) brings one explorer's root element to life. runtime.py
+// pastes common.js in at the line "// <common.js>" and bundles this file with player.js
 // into the page runtime. It needs no Python kernel: the output-size arithmetic and the example
 // values are computed here, in the page.
 // Keyboard: the output grid is one tab stop (roving focus); arrows move between its cells (each
@@ -29,7 +29,7 @@ function c2dExplorer(root) {
   var playBtn = root.querySelector('[data-action="play"]');
   var controls = {};
 
-  // el, grid, mark, markEnds, showPlaying, onHover (helpers/common.js, pasted here)
+  // el, grid, mark, markEnds, showPlaying, onHover (common.js, pasted here)
   // <common.js>
 
   translateSkeleton();

@@ -1,5 +1,5 @@
 // Kernel-sliding player: c2dPlayer(root) brings one player's root element to life.
-// helpers/assets.py pastes helpers/common.js in at the line "// <common.js>" and bundles this file
+// runtime.py pastes common.js in at the line "// <common.js>" and bundles this file
 // with explorer.js into the page runtime (inline in a notebook, one static file in the book).
 // The Python side writes the skeleton (title, controls, live region, a static figure of the final
 // state for print and for pages without JavaScript) and the data as JSON; this script draws the
@@ -25,7 +25,7 @@ function c2dPlayer(root) {
   var step = 0;
   var timer = null;
 
-  // el, grid, mark, markEnds, showPlaying, onHover (helpers/common.js, pasted here)
+  // el, grid, mark, markEnds, showPlaying, onHover (common.js, pasted here)
   // <common.js>
 
   function block(cls, caption) {

@@ -450,7 +450,7 @@ def test_one_runtime_for_both_kinds_of_player_and_the_explorer():
     script = runtime_js()
     assert script.startswith("(function () {") and "</" not in script + runtime_css()
     assert script.count("function c2dPlayer(") == 1 and script.count("function c2dExplorer(") == 1
-    # helpers/common.js is pasted inside each of the two functions (no globals), its marker gone.
+    # web/common.js is pasted inside each of the two functions (no globals), its marker gone.
     assert script.count("function mark(") == 2 and script.count("var marked = {};") == 2
     assert "<common.js>" not in script and "function scatter" in script
     assert ".c2d-player.c2d-scatter .c2d-cell.c2d-idx" in runtime_css()

@@ -487,7 +487,7 @@ def test_transposed_worked_example_matches_the_chapter():
     assert "Input value 3 at row 1, column 1 adds 0, 3; 6, 9 at rows 1 to 2" in fig.alt_text
     shaded = [
         r for r in rectangles(fig.axes[0]) if r.get_facecolor() == matplotlib.colors.to_rgba(
-            helpers.drawing.WINDOW
+            helpers.drawing.canvas.WINDOW
         )
     ]  # fmt: skip
     assert len(shaded) == 4 * 4  # each panel shades its 2x2 copy
@@ -546,7 +546,7 @@ def test_im2col_colours_each_window_its_column_and_its_output():
     fig = draw_im2col(X4, K2, windows=(0, 5, 7))
     assert "column 5 (sky blue) holds 6, 7, 10, 11" in fig.alt_text
     assert "24, 30, 36, 48, 54, 60, 72, 78, 84" in fig.alt_text
-    tint = matplotlib.colors.to_rgba(helpers.drawing._blend(style.PALETTE["sky_blue"], 0.35))
+    tint = matplotlib.colors.to_rgba(helpers.drawing.canvas.blend(style.PALETTE["sky_blue"], 0.35))
     sky = [r for r in rectangles(fig.axes[0]) if r.get_facecolor() == tint]
     assert len(sky) == 4 + 1 + 1  # its column, its product entry, its output cell
     outlines = [

@@ -1,0 +1,173 @@
+"""Exercise titles and figure alt text in the Chinese edition (scripts/translatable.py, issue 17).
+
+- On a one-page fixture (``tests/fixtures/translatable``: a notebook with a stored figure, a
+  player's HTML output and two exercises, and its zh_CN catalogue), ``-b gettext`` extracts the
+  exercise titles, the alt text and the player's title and description, and the zh_CN build
+  shows them translated: in the exercises, in the solution's title, in ``<img alt>`` and in the
+  player's heading.
+- On the book: every exercise title and every notebook figure's alt text of a chapter is a
+  translated message of the chapter's catalogue, and in the built Chinese book
+  (``_build/html/zh``, built by ``python -m scripts.editions`` if missing) no exercise title,
+  solution title, ``<img alt>`` or player heading is the English text where the catalogue has a
+  translation.
+
+tests/test_translations.py checks the catalogues as a whole (up to date, translated, not fuzzy).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import jupytext
+import pytest
+from babel.messages.pofile import read_po
+
+from scripts.exercises import parse_chapter, toc_documents
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = ROOT / "tests" / "fixtures" / "translatable"
+CATALOGUES = ROOT / "locales" / "zh_CN" / "LC_MESSAGES"
+ZH_HTML = ROOT / "_build" / "html" / "zh"
+
+IMG_ALT = re.compile(r'<img\b[^>]*\balt="([^"]*)"')
+ADMONITION_TITLE = re.compile(r'<p class="admonition-title">(.*?)</p>', re.DOTALL)
+PLAYER_HEADING = re.compile(r'<p class="c2d-(?:title|desc)" id="[^"]*">(.*?)</p>', re.DOTALL)
+TAG = re.compile(r"<[^>]+>")
+# Sphinx's smartquotes turn a title's straight quotes into curly ones.
+STRAIGHT = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
+
+
+def img_alts(page: str) -> list[str]:
+    return [html.unescape(alt) for alt in IMG_ALT.findall(page)]
+
+
+def player_headings(page: str) -> list[str]:
+    """The titles and descriptions of a page's players and explorers (helpers.animation), without
+    the ``<span lang>`` marks of Chinese runs."""
+    return [html.unescape(TAG.sub("", text)) for text in PLAYER_HEADING.findall(page)]
+
+
+def admonition_titles(page: str) -> list[str]:
+    """The visible text of every admonition title (exercises and solutions among them), with its
+    runs of white space as single spaces and straight quotes."""
+    texts = (html.unescape(TAG.sub("", t)) for t in ADMONITION_TITLE.findall(page))
+    return [" ".join(text.split()).translate(STRAIGHT) for text in texts]
+
+
+def sphinx(book: Path, builder: str, out: Path, *options: str) -> None:
+    # A process of its own: a build in this process would leave myst-nb registered in Sphinx's
+    # global state for later builds.
+    command = [sys.executable, "-m", "sphinx", "-q", "-b", builder, *options, str(book), str(out)]
+    subprocess.run(command, check=True, cwd=ROOT)
+
+
+# ---------------------------------------------------------------------------- on a fixture page
+
+
+@pytest.fixture(scope="module")
+def fixture_book(tmp_path_factory) -> Path:
+    book = tmp_path_factory.mktemp("translatable") / "book"
+    shutil.copytree(FIXTURE, book)
+    return book
+
+
+def test_gettext_extracts_exercise_titles_and_alt_text(fixture_book, tmp_path):
+    sphinx(fixture_book, "gettext", tmp_path)
+    with open(tmp_path / "page.pot", "rb") as f:
+        ids = {m.id for m in read_po(f) if m.id}
+    player = {"A 2×2 kernel sliding over a 3×3 input", "The kernel visits 4 positions & stops."}
+    assert {"Pool by hand", "Output shapes", "Three grids side by side.", *player} <= ids
+
+
+def test_the_chinese_build_translates_them(fixture_book, tmp_path):
+    sphinx(fixture_book, "html", tmp_path, "-D", "language=zh_CN")
+    page = (tmp_path / "page.html").read_text(encoding="utf-8")
+    assert img_alts(page) == ["并排的三个网格。"]
+    assert player_headings(page) == [
+        "一个 2×2 卷积核在 3×3 输入上滑动",
+        "卷积核经过 4 个位置后停下。",
+    ]
+    titles = admonition_titles(page)
+    assert "练习 1 (手算池化)" in titles  # the exercise
+    assert "解答 练习 1 (手算池化)" in titles  # its solution, which copies the exercise's title
+    assert "练习 2 (输出形状)" in titles  # a gated exercise (exercise-start)
+    assert not [t for t in titles if "Pool by hand" in t or "Output shapes" in t], titles
+
+
+# ---------------------------------------------------------------------------- on the book
+
+
+def chapter_texts(path: Path) -> tuple[list[str], list[str]]:
+    """A chapter's exercise titles and the alt texts of its notebook figures (cell metadata)."""
+    titles = [e.title for e in parse_chapter(path).exercises if e.title]
+    cells = jupytext.read(path).cells
+    alts = [c.metadata.get("mystnb", {}).get("image", {}).get("alt") for c in cells]
+    return titles, [a for a in alts if a]
+
+
+def translations(path: Path) -> dict[str, str]:
+    """msgid -> msgstr of a page's catalogue (translated, not fuzzy messages only)."""
+    po = CATALOGUES / path.relative_to(ROOT).with_suffix(".po")
+    with open(po, "rb") as f:
+        return {m.id: m.string for m in read_po(f) if m.id and m.string and not m.fuzzy}
+
+
+PAGES = toc_documents(ROOT / "_toc.yml")
+CHAPTERS = [p for p in PAGES if any(chapter_texts(p))]
+
+
+def test_the_book_has_exercise_titles_and_alt_text_to_translate():
+    titles = sum(len(chapter_texts(p)[0]) for p in CHAPTERS)
+    alts = sum(len(chapter_texts(p)[1]) for p in CHAPTERS)
+    print(f"\n{len(CHAPTERS)} chapters: {titles} exercise titles, {alts} alt texts")
+    assert titles and alts
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_catalogue_translates_every_exercise_title_and_alt_text(path):
+    texts = [t for group in chapter_texts(path) for t in group]
+    zh = translations(path)
+    untranslated = [t for t in texts if zh.get(t, t) == t]
+    assert not untranslated, f"{path.stem}: not translated in its catalogue: {untranslated}"
+
+
+@pytest.fixture(scope="module")
+def zh_html() -> Path:
+    if not (ZH_HTML / "index.html").exists():
+        subprocess.run([sys.executable, "-m", "scripts.editions"], cwd=ROOT, check=True)
+    return ZH_HTML
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: p.stem)
+def test_chinese_pages_show_the_translated_titles_and_alt_text(zh_html, path):
+    page = (zh_html / path.relative_to(ROOT).with_suffix(".html")).read_text(encoding="utf-8")
+    titles, alts = chapter_texts(path)
+    zh = translations(path)
+    shown_alts, shown_titles = img_alts(page), admonition_titles(page)
+
+    english_alts = [a for a in alts if a in zh and a in shown_alts]
+    missing_alts = [zh[a] for a in alts if a in zh and zh[a] not in shown_alts]
+    assert not english_alts and not missing_alts, (english_alts, missing_alts)
+
+    # "练习 3 (手算池化)" on the exercise, "解答 练习 3 (手算池化)" on its solution.
+    def shown(title: str) -> list[str]:
+        return [t for t in shown_titles if t.endswith(f"({title})")]
+
+    english = [t for t in titles if t in zh and shown(t)]
+    missing = [zh[t] for t in titles if t in zh and not shown(zh[t])]
+    assert not english and not missing, (english, missing)
+    headings = player_headings(page)
+    assert len(headings) == 2 * page.count('class="c2d-title"')  # a title and a description each
+    english_headings = [h for h in headings if zh.get(h, h) != h]
+    assert not english_headings, english_headings
+
+    solved = sum(1 for t in titles if t in zh for s in shown(zh[t]) if s.startswith("解答"))
+    print(
+        f"\n{path.stem}: {len(titles)} exercise titles ({solved} solution titles), "
+        f"{len(alts)} alt texts, {len(headings)} player headings, in Chinese"
+    )
