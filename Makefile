@@ -97,14 +97,19 @@ grade: $(STAMP)
 lint: $(STAMP)
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/pre-commit run --all-files --show-diff-on-failure
 
+# Lint and the strict builds of both editions (the book into _build/html, the student edition into
+# _build/student/html) run side by side; the tests then use these two builds, never their own.
 test: $(STAMP) node_modules/.package-lock.json
 	scripts/ensure-chromium
-	$(MAKE) lint
 	$(call fresh-cache,_build)
 	$(call fresh-cache,_build/zh)
 	$(call fresh-cache,_build/student)
-	$(BIN)/jupyter-book build . $(STRICT)
-	$(BIN)/python -m scripts.editions --strict
+	@PATH="$(abspath $(BIN)):$$PATH" $(BIN)/pre-commit run --all-files --show-diff-on-failure & lint=$$!; \
+	$(BIN)/python -m scripts.student_build --strict & student=$$!; \
+	$(BIN)/jupyter-book build . $(STRICT) && $(BIN)/python -m scripts.editions --strict; book=$$?; \
+	wait $$student; student=$$?; wait $$lint; lint=$$?; \
+	echo "lint: exit $$lint, book builds (English, Chinese): exit $$book, student build: exit $$student"; \
+	test $$lint -eq 0 && test $$book -eq 0 && test $$student -eq 0
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 clean:

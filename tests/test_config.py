@@ -167,12 +167,19 @@ def workflows() -> dict[str, dict]:
 
 def test_ci_caches_the_execution_cache_with_its_key():
     """The Makefile keeps `_build/.jupyter_cache` only when `_build/.cache-key` matches the key of
-    scripts/cache_key.py; CI computes its cache key with the same script and restores both files.
+    scripts/cache_key.py (the student edition's likewise, under `_build/student`); CI computes its
+    cache key with the same script and restores both files of each edition it builds.
     (tests/test_build.py shows that a restored cache then executes nothing.)"""
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert "scripts/cache_key.py --refresh" in makefile
     assert "sha1sum" not in makefile, "one key recipe: scripts/cache_key.py"
-    for name, needs_save in (("test.yml", True), ("deploy.yml", False)):
+    book = {"_build/.jupyter_cache", "_build/.cache-key"}
+    student = {"_build/student/.jupyter_cache", "_build/student/.cache-key"}
+    # make test builds both editions; the deploy builds the book only.
+    for name, needs_save, paths in (
+        ("test.yml", True, book | student),
+        ("deploy.yml", False, book),
+    ):
         steps = [s for job in workflows()[name]["jobs"].values() for s in job["steps"]]
         key_steps = [s for s in steps if "scripts/cache_key.py" in s.get("run", "")]
         assert len(key_steps) == 1, name
@@ -181,7 +188,7 @@ def test_ci_caches_the_execution_cache_with_its_key():
         cache = caches[0]
         action = "actions/cache@" if needs_save else "actions/cache/restore@"
         assert cache["uses"].startswith(action), name
-        assert set(cache["with"]["path"].split()) == {"_build/.jupyter_cache", "_build/.cache-key"}
+        assert set(cache["with"]["path"].split()) == paths, name
         assert f"steps.{key_steps[0]['id']}.outputs.key" in cache["with"]["key"]
         assert cache["with"]["restore-keys"] in cache["with"]["key"]
 

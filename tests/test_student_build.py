@@ -97,19 +97,21 @@ def fixture_book(tmp_path_factory) -> Editions:
 
 @pytest.fixture(scope="module")
 def real_book(tmp_path_factory) -> Editions:
-    """The real book's instructor edition is the one `make test` has just built strictly,
-    `_build/html` (built here, from the cache of `make book`, only if missing, as the browser tests
-    do): each edition is built once per run. The student edition reuses the cache of `make student`
-    (`_build/student/.jupyter_cache`, dropped by `make test` when the helpers or pins change): only
-    chapters that changed since are executed."""
+    """Both editions of the real book are the ones `make test` has just built strictly:
+    `_build/html` and `_build/student/html` (the browser tests read the same two). Each is built
+    here only if missing, from the execution caches of `make book` and `make student`
+    (`_build/.jupyter_cache`, `_build/student/.jupyter_cache`, dropped by `make test` when the
+    helpers or pins change): each edition is built once per run."""
     out = tmp_path_factory.mktemp("book")
-    instructor = ROOT / "_build"
+    instructor, student = ROOT / "_build", ROOT / "_build" / "student"
     if not (instructor / "html" / "index.html").exists():
         instructor = out / "instructor"
         build(ROOT, instructor, ROOT / "_build" / ".jupyter_cache", instructor=True)
-    build(ROOT, out / "student", ROOT / "_build" / "student" / ".jupyter_cache", instructor=False)
+    if not (student / "html" / "index.html").exists():
+        student = out / "student"
+        build(ROOT, student, ROOT / "_build" / "student" / ".jupyter_cache", instructor=False)
     chapters = exercises.book_chapters(ROOT / "_toc.yml")
-    return Editions("book", ROOT, chapters, instructor, out / "student")
+    return Editions("book", ROOT, chapters, instructor, student)
 
 
 @pytest.fixture(params=["fixture_book", "real_book"])

@@ -4,6 +4,7 @@ For every page and both widths (375 and 1280 px) it loads the page offline (Math
 else from jsDelivr answered from ``node_modules``, see :mod:`browsing`), waits for the maths and
 the players, and records:
 
+- MathJax's options as it typeset (:data:`MATH_OPTIONS`: assistive MathML, no enrichment);
 - clipped display formulas and outputs (:data:`browsing.CLIPPED`);
 - tab stops per player (:data:`browsing.TAB_STOPS`);
 - axe-core violations of impact serious or critical, in the light and the dark colour mode;
@@ -11,13 +12,17 @@ the players, and records:
 - at 1280 px, a print-media screenshot of the whole page (``<shots>/print-<page>.png``) and the
   number of A4 pages it prints to.
 
-Pages are audited concurrently (a few browser contexts at a time) to keep the wall time low.
+Pages are audited concurrently (a few browser contexts at a time) to keep the wall time low. Each
+page is loaded once: the narrow width first, then the viewport is widened and MathJax lays the
+formulas out again for the new column (:data:`RELAYOUT`), so the costly load and typesetting are
+not repeated per width.
 :func:`problems` turns a result into the list of failures the tests assert to be empty.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 from dataclasses import dataclass, field
@@ -26,7 +31,7 @@ from pathlib import Path
 import browsing
 
 CONCURRENCY = int(os.environ.get("COURSE_AUDIT_PAGES", "3"))
-WIDTHS = {"375": browsing.NARROW, "1280": browsing.WIDE}
+WIDTHS = {"375": browsing.NARROW, "1280": browsing.WIDE}  # audited in this order
 MODES = ("light", "dark")
 SERIOUS = {"serious", "critical"}
 
@@ -105,6 +110,7 @@ class PageResult:
     page: str
     width: str
     math: str = ""
+    math_options: dict | None = None  # MathJax's options as typeset (None: no MathJax)
     clipped: list = field(default_factory=list)  # [what, where, hidden px]
     tab_stops: list = field(default_factory=list)  # per player
     axe: dict = field(default_factory=dict)  # mode -> [[rule, target, html]]
@@ -120,6 +126,8 @@ def problems(results: list[PageResult]) -> list[str]:
         at = f"{r.page} @ {r.width}px"
         if r.math not in ("typeset", "no maths"):
             found.append(f"{at}: maths {r.math}")
+        if r.math == "typeset" and r.math_options != MATH_WANTED:
+            found.append(f"{at}: MathJax typeset with {r.math_options}, not {MATH_WANTED}")
         found += [
             f"{at}: clipped {what} {where!r} ({px} px hidden)" for what, where, px in r.clipped
         ]
@@ -139,68 +147,140 @@ def pdf_pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
 
 
-async def _audit_page(browser, base: str, page: str, width: str, shots: Path | None) -> PageResult:
-    result = PageResult(page, width)
-    context = await browser.new_context(viewport=WIDTHS[width])
+# What MathJax does on the page, as typeset (its menu's settings win over the page's options): the
+# book asks for assistive MathML and no enrichment, speech or Braille (_config.yml), which would
+# otherwise cost most of the typesetting time on the reader's device.
+MATH_OPTIONS = """() => {
+  if (!(window.MathJax && MathJax.startup && MathJax.startup.document)) return null;
+  const o = MathJax.startup.document.options;
+  return {enableAssistiveMml: o.enableAssistiveMml, enableEnrichment: o.enableEnrichment,
+          enableSpeech: o.enableSpeech, enableBraille: o.enableBraille};
+}"""
+MATH_WANTED = {
+    "enableAssistiveMml": True,
+    "enableEnrichment": False,
+    "enableSpeech": False,
+    "enableBraille": False,
+}
+
+
+# After the viewport changed: let the layout settle, then have MathJax measure the new column and
+# lay every formula out again (line breaks included), as a fresh load at that width would. Only the
+# layout is redone (STATE.METRICS on), not the TeX: a reload would typeset everything again.
+RELAYOUT = """async () => {
+  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  if (!document.querySelector('div.math, span.math')) return 'no maths';
+  if (!(window.MathJax && MathJax.startup && MathJax.startup.document))
+    return 'MathJax did not load';
+  await MathJax.startup.document.rerenderPromise(MathJax._.core.MathItem.STATE.METRICS);
+  return 'typeset';
+}"""
+
+
+async def _audit_page(
+    browser, base: str, page: str, widths, shots: Path | None
+) -> list[PageResult]:
+    """One page, loaded once, audited at each width in turn (the viewport resized between them,
+    the maths laid out again for the new width): one result per width."""
+    results: list[PageResult] = []
+    context = await browser.new_context(viewport=WIDTHS[widths[0]])
     context.set_default_timeout(120_000)
     try:
         tab = await context.new_page()
-        tab.on("pageerror", lambda exc: result.errors.append(f"uncaught: {exc.message}"))
+        tab.on("pageerror", lambda exc: results[-1].errors.append(f"uncaught: {exc.message}"))
+        results.append(PageResult(page, widths[0]))
         await tab.route("**/*", browsing.answer_locally_async)
         await tab.goto(base + page + ".html", wait_until="load")
-        result.math = await tab.evaluate(browsing.MATH_READY)
-        if not await tab.evaluate(PLAYERS_READY):
-            result.errors.append("a player or explorer did not start")
-        result.clipped = await tab.evaluate(browsing.CLIPPED)
-        result.tab_stops = await tab.evaluate(browsing.TAB_STOPS)
         await tab.add_script_tag(path=str(browsing.AXE_JS))
-        for mode in MODES:
-            await tab.evaluate(SET_MODE, mode)
-            exceptions = [[rule, selector] for rule, selector, _ in AXE_EXCEPTIONS]
-            result.axe[mode] = await tab.evaluate(RUN_AXE, [exceptions, MODE_RULES[mode]])
-        if shots is not None and width == "375":
-            for name, selector, text in FORMULA_SHOTS.get(page, []):
-                box = tab.locator(selector, has_text=text or None).first
-                formula = box.locator('mjx-container[display="true"]').first
-                try:
-                    await formula.screenshot(
-                        path=str(shots / f"formula-{name}-375.png"), timeout=15_000
-                    )
-                except Exception as error:  # the name of a missing formula, not a 2-min hang
-                    result.errors.append(f"no formula to photograph for {name}: {error}")
-        if shots is not None and width == "1280":
-            await tab.evaluate(SET_MODE, "light")
-            await tab.emulate_media(media="print")
-            name = page.replace("/", "-")
-            await tab.screenshot(path=str(shots / f"print-{name}.png"), full_page=True)
-            result.print_pages = pdf_pages(await tab.pdf(format="A4"))
+        for i, width in enumerate(widths):
+            if i:
+                results.append(PageResult(page, width))
+                await tab.emulate_media(media="screen")
+                await tab.set_viewport_size(WIDTHS[width])
+                results[-1].math = await tab.evaluate(RELAYOUT)
+            else:
+                results[-1].math = await tab.evaluate(browsing.MATH_READY)
+            results[-1].math_options = await tab.evaluate(MATH_OPTIONS)
+            await _audit_width(tab, results[-1], shots)
     finally:
         await context.close()
-    return result
+    return results
 
 
-async def _audit(site: Path, pages: list[str], widths, shots: Path | None) -> list[PageResult]:
+async def _audit_width(tab, result: PageResult, shots: Path | None) -> None:
+    page, width = result.page, result.width
+    if not await tab.evaluate(PLAYERS_READY):
+        result.errors.append("a player or explorer did not start")
+    result.clipped = await tab.evaluate(browsing.CLIPPED)
+    result.tab_stops = await tab.evaluate(browsing.TAB_STOPS)
+    for mode in MODES:
+        await tab.evaluate(SET_MODE, mode)
+        exceptions = [[rule, selector] for rule, selector, _ in AXE_EXCEPTIONS]
+        result.axe[mode] = await tab.evaluate(RUN_AXE, [exceptions, MODE_RULES[mode]])
+    await tab.evaluate(SET_MODE, "light")
+    if shots is not None and width == "375":
+        for name, selector, text in FORMULA_SHOTS.get(page, []):
+            box = tab.locator(selector, has_text=text or None).first
+            formula = box.locator('mjx-container[display="true"]').first
+            try:
+                await formula.screenshot(
+                    path=str(shots / f"formula-{name}-375.png"), timeout=15_000
+                )
+            except Exception as error:  # the name of a missing formula, not a 2-min hang
+                result.errors.append(f"no formula to photograph for {name}: {error}")
+    if shots is not None and width == "1280":
+        await tab.emulate_media(media="print")
+        name = page.replace("/", "-")
+        await tab.screenshot(path=str(shots / f"print-{name}.png"), full_page=True)
+        result.print_pages = pdf_pages(await tab.pdf(format="A4"))
+
+
+async def _audit(
+    sites: dict[str, tuple[Path, Path | None]], pages: list[str], widths
+) -> dict[str, list[PageResult]]:
     from playwright.async_api import async_playwright
 
-    if shots is not None:
-        shots.mkdir(parents=True, exist_ok=True)
-    with browsing.served(site) as base:
+    for _, shots in sites.values():
+        if shots is not None:
+            shots.mkdir(parents=True, exist_ok=True)
+    with contextlib.ExitStack() as stack:
+        bases = {name: stack.enter_context(browsing.served(s)) for name, (s, _) in sites.items()}
         async with async_playwright() as p:
             browser = await p.chromium.launch(
                 executable_path=browsing.CHROMIUM, args=browsing.CHROMIUM_ARGS
             )
             gate = asyncio.Semaphore(CONCURRENCY)
 
-            async def one(page, width):
+            async def one(name, page):
                 async with gate:
-                    return await _audit_page(browser, base, page, width, shots)
+                    shots = sites[name][1]
+                    return await _audit_page(browser, bases[name], page, list(widths), shots)
 
+            # Every page of every site in one queue, the heaviest first, so that the last pages to
+            # finish are small ones and the browser stays busy to the end.
+            def weight(job):
+                html = sites[job[0]][0] / f"{job[1]}.html"
+                return -html.stat().st_size if html.exists() else 0
+
+            jobs = sorted(((name, page) for name in sites for page in pages), key=weight)
             try:
-                return await asyncio.gather(*(one(p_, w) for p_ in pages for w in widths))
+                done = await asyncio.gather(*(one(name, page) for name, page in jobs))
             finally:
                 await browser.close()
+    found = {name: [] for name in sites}
+    for (name, _), results in zip(jobs, done):
+        found[name] += results
+    return found
+
+
+def audit_sites(
+    sites: dict[str, tuple[Path, Path | None]], pages: list[str], widths=tuple(WIDTHS)
+) -> dict[str, list[PageResult]]:
+    """Audit ``pages`` (paths without ``.html``) of several built sites at once, one browser for
+    all: ``sites`` maps a name to (site folder, screenshot folder or None); the results by name."""
+    return asyncio.run(_audit(sites, pages, widths))
 
 
 def audit(site: Path, pages: list[str], widths=tuple(WIDTHS), shots: Path | None = None):
     """Audit ``pages`` (paths without ``.html``) of the site in ``site``; see the module doc."""
-    return asyncio.run(_audit(site, pages, widths, shots))
+    return audit_sites({"site": (site, shots)}, pages, widths)["site"]
