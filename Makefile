@@ -17,11 +17,13 @@ define fresh-cache
 	@$(PYTHON) scripts/cache_key.py --refresh $(1)
 endef
 
-.PHONY: book test serve lab student notebooks assignments grade lint clean help
+.PHONY: book catalogues test serve lab student notebooks assignments grade lint clean help
 
 help:
-	@echo "make book      build the HTML book into $(HTML) (creates .venv on first use;"
+	@echo "make book      build the HTML book into $(HTML), the Chinese edition into $(HTML)/zh"
+	@echo "               (creates .venv on first use;"
 	@echo "               STRICT_BUILD=1: warnings are errors, as in make test)"
+	@echo "make catalogues  after an English edit: update locales/zh_CN/*.po, print their counts"
 	@echo "make test      lint, strict book build, unit tests, every chapter under nbval, browser tests"
 	@echo "make serve     serve $(HTML) on http://127.0.0.1:$(PORT)"
 	@echo "make lab       JupyterLab with the chapters as notebooks, set up as on Binder"
@@ -41,10 +43,19 @@ $(STAMP): requirements.txt pyproject.toml
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
+# Both editions: English into $(HTML), Chinese (locales/zh_CN, scripts/editions.py) into $(HTML)/zh,
+# from the English build's execution cache (the Chinese build executes no chapter again).
 book: $(STAMP)
 	$(call fresh-cache,_build)
+	$(call fresh-cache,_build/zh)
 	$(BIN)/jupyter-book build . $(if $(STRICT_BUILD),$(STRICT))
+	$(BIN)/python -m scripts.editions $(if $(STRICT_BUILD),--strict)
 	@echo "Open $(abspath $(HTML))/index.html, or run 'make serve'."
+
+# After an English edit: bring the translations' catalogues up to date (changed messages become
+# fuzzy) and print each page's counts; `git diff locales/` shows what changed.
+catalogues: $(STAMP)
+	$(BIN)/python -m scripts.translations update
 
 serve: $(STAMP)
 	@test -f $(HTML)/index.html || $(MAKE) book
@@ -62,7 +73,9 @@ lab: $(STAMP)
 # has its own execution cache, dropped on the same key as the instructor book's.
 student: $(STAMP)
 	$(call fresh-cache,_build/student)
+	$(call fresh-cache,_build/student/zh)
 	$(BIN)/python -m scripts.student_build --all
+	$(BIN)/python -m scripts.editions --student --all
 
 notebooks: $(STAMP)
 	$(BIN)/python -m scripts.export_notebooks
@@ -89,12 +102,13 @@ lint: $(STAMP)
 test: $(STAMP) node_modules/.package-lock.json
 	scripts/ensure-chromium
 	$(call fresh-cache,_build)
+	$(call fresh-cache,_build/zh)
 	$(call fresh-cache,_build/student)
 	@PATH="$(abspath $(BIN)):$$PATH" $(BIN)/pre-commit run --all-files --show-diff-on-failure & lint=$$!; \
 	$(BIN)/python -m scripts.student_build --strict & student=$$!; \
-	$(BIN)/jupyter-book build . $(STRICT); book=$$?; \
+	$(BIN)/jupyter-book build . $(STRICT) && $(BIN)/python -m scripts.editions --strict; book=$$?; \
 	wait $$student; student=$$?; wait $$lint; lint=$$?; \
-	echo "lint: exit $$lint, book build: exit $$book, student build: exit $$student"; \
+	echo "lint: exit $$lint, book builds (English, Chinese): exit $$book, student build: exit $$student"; \
 	test $$lint -eq 0 && test $$book -eq 0 && test $$student -eq 0
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 

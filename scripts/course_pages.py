@@ -25,7 +25,10 @@ files written to ``_static/``.
 
 The reader's page: ``course.css`` (next to this file) makes outputs wrap and sets the print look;
 every run of Chinese characters is marked ``lang="zh-Hans"`` so a screen reader speaks it with a
-Chinese voice.
+Chinese voice (on English pages; a Chinese page is ``zh-CN`` as a whole).
+
+A language switch opens every page: a link to the same page in the other edition
+(:mod:`scripts.editions`: the Chinese book is published in the English book's ``zh/``).
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ import re
 from pathlib import Path
 
 from helpers.web.runtime import STATIC_CSS, STATIC_JS, runtime_css, runtime_js, without_runtime
+from scripts.editions import ENGLISH_LINK_TEXT, TRANSLATIONS, edition_of
 from scripts.exercises import book_chapters
 
 SUMMARY_PAGES = ["book/instructors", "book/glossary"]
@@ -130,6 +134,24 @@ def mark_chinese(body: str) -> str:
     return "".join(out)
 
 
+def language_switch(pagename: str, target_uri: str, language: str | None) -> str:
+    """The switch to the same page in the other edition(s), relative to page ``pagename``
+    (written to ``target_uri``, e.g. ``book/pooling.html``) of the ``language`` edition."""
+    up = "../" * pagename.count("/")
+    here = edition_of(language)
+    if here is None:  # English: to each translation's folder
+        links = [(f"{up}{e.folder}/{target_uri}", e.lang_attr, e.link_text) for e in TRANSLATIONS]
+        label = "Language"
+    else:  # a translation: up out of its folder to the English page
+        links = [(f"{up}../{target_uri}", "en", ENGLISH_LINK_TEXT)]
+        label = "语言" if here.folder == "zh" else "Language"
+    anchors = "".join(
+        f'<a class="c2d-lang-link" href="{href}" hreflang="{lang}" lang="{lang}">{text}</a>'
+        for href, lang, text in links
+    )
+    return f'<nav class="c2d-lang" aria-label="{label}">{anchors}</nav>'
+
+
 def _reader_page(app, pagename, templatename, context, doctree):
     body = context.get("body")
     if not body:
@@ -141,7 +163,10 @@ def _reader_page(app, pagename, templatename, context, doctree):
     # myst-nb's "Show code cell source" toggles: the visible text names them (an aria-label of
     # "Toggle hidden content" hides it from speech-input users: label-content-name-mismatch).
     body = body.replace('<summary aria-label="Toggle hidden content">', "<summary>")
-    context["body"] = mark_chinese(body)
+    switch = language_switch(pagename, app.builder.get_target_uri(pagename), app.config.language)
+    if edition_of(app.config.language) is None:
+        body = mark_chinese(body)
+    context["body"] = switch + body
 
 
 def _write_static_files(app, exception):

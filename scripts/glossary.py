@@ -1,7 +1,10 @@
-"""The course glossary, built from the "Key terms" table that ends every chapter.
+"""The course glossary, built from the "Key terms" table that ends every chapter and the
+terminology list ``locales/zh_CN/terms.yml`` (:mod:`scripts.terms`).
 
 ``book/glossary.md`` calls :func:`glossary_markdown` on :func:`glossary_entries` when the book is
-built, so the glossary cannot fall out of step with the chapters.
+built, so the glossary cannot fall out of step with the chapters. The Chinese of every term comes
+from the terminology list, the one list both editions use; a chapter's term missing from it, or a
+listed term no chapter defines, stops the build.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import re
 from pathlib import Path
 
 from scripts.exercises import toc_documents
+from scripts.terms import TERMS, chinese_of, load_terms
 
 
 def table_cells(line):
@@ -47,20 +51,33 @@ def sort_key(term):
 
 
 def glossary_entries(root):
-    """One entry per term (case-insensitive), in alphabetical order: the first chapter that lists
-    it gives the Chinese and the meaning; every chapter that lists it is recorded."""
+    """One entry per term (case-insensitive), in alphabetical order: the terminology list gives
+    the Chinese, the first chapter that lists it the meaning; every chapter that lists it is
+    recorded."""
+    terms = load_terms(root)
     entries = {}
     for page in toc_documents(Path(root) / "_toc.yml"):
         label = chapter_label(page)
         if not page.exists() or label is None or label == "ch-glossary":
             continue
-        for english, chinese, meaning in key_terms(page):
+        for english, _, meaning in key_terms(page):
             entry = entries.setdefault(
                 english.lower(),
-                {"term": english, "chinese": chinese, "meaning": meaning, "chapters": []},
+                {
+                    "term": english,
+                    "chinese": chinese_of(english, terms),
+                    "meaning": meaning,
+                    "chapters": [],
+                },
             )
             if label not in entry["chapters"]:
                 entry["chapters"].append(label)
+    unused = [t for t in terms if t.lower() not in entries]
+    if unused:
+        raise ValueError(
+            f"{TERMS} lists terms no chapter's Key terms table defines: {', '.join(unused)}; "
+            "add them to a chapter's table or remove them from the list"
+        )
     return sorted(entries.values(), key=lambda e: sort_key(e["term"]))
 
 

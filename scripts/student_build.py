@@ -213,8 +213,14 @@ def build(
     strict: bool = False,
     fresh: bool = False,
     binder_branch: str | None = None,
+    language: str | None = None,
+    overrides: dict | None = None,
 ) -> Path:
-    """Build the student (or instructor) book and return its HTML directory."""
+    """Build the student (or instructor) book and return its HTML directory.
+
+    ``language`` (e.g. ``"zh_CN"``) builds that edition from the gettext catalogues in
+    ``locales/`` (see :mod:`scripts.editions`); the default is the sources' English.
+    ``overrides``: more Sphinx settings."""
     from jupyter_book.sphinx import build_sphinx
 
     source = Path(source).resolve()
@@ -240,9 +246,12 @@ def build(
     overrides = {
         "external_toc_path": toc.relative_to(source).as_posix(),
         "latex_individualpages": False,
+        **(overrides or {}),
     }
     if strict:
         overrides["nitpicky"] = True
+    if language:
+        overrides["language"] = language
     html_dir = out / "html"
     result = build_sphinx(
         source,
@@ -253,6 +262,7 @@ def build(
         warningiserror=strict,
         keep_going=strict,
         freshenv=fresh,
+        doctreedir=out / ".doctrees",
     )
     if isinstance(result, BaseException):
         raise SystemExit(f"The {'instructor' if instructor else 'student'} build failed: {result}")

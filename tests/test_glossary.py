@@ -109,6 +109,13 @@ def test_the_parser_copes_with_real_world_tables(builder, tmp_path):
         "| pooling | 池化 | Summarise. |\n",
         encoding="utf-8",
     )
+    terms = tmp_path / "locales" / "zh_CN" / "terms.yml"
+    terms.parent.mkdir(parents=True)
+    terms.write_text(
+        "terms:\n  - {en: stride, zh: 步幅}\n  - {en: norm, zh: 范数}\n"
+        "  - {en: pooling, zh: 池化}\n",
+        encoding="utf-8",
+    )
     entries = builder["glossary_entries"](tmp_path)
     assert [e["term"] for e in entries] == ["norm", "pooling", "stride"]
     norm, _, stride = entries
@@ -123,3 +130,23 @@ def test_the_parser_copes_with_real_world_tables(builder, tmp_path):
     assert "$|x|$" in markdown  # a list, not a table: bars need no escaping
     assert "{ref}`ch-a`; also {ref}`ch-b`" in markdown
     assert markdown.startswith("**norm** · 范数\n: The size $|x|$ of a vector. *Introduced in*")
+
+
+def test_the_chinese_comes_from_the_terminology_list(builder, tmp_path):
+    """terms.yml gives each term's Chinese; a chapter's term missing from it stops the build."""
+    (tmp_path / "_toc.yml").write_text(
+        "format: jb-book\nroot: intro\nchapters:\n  - file: a\n", encoding="utf-8"
+    )
+    (tmp_path / "intro.md").write_text("(intro)=\n# Intro\n", encoding="utf-8")
+    (tmp_path / "a.md").write_text(
+        "(ch-a)=\n# A\n\n## Key terms\n\n| English | 中文 | Meaning |\n| --- | --- | --- |\n"
+        "| stride | 步长 | How far the window jumps. |\n",
+        encoding="utf-8",
+    )
+    terms = tmp_path / "locales" / "zh_CN" / "terms.yml"
+    terms.parent.mkdir(parents=True)
+    terms.write_text("terms:\n  - {en: stride, zh: 步幅}\n", encoding="utf-8")
+    assert [e["chinese"] for e in builder["glossary_entries"](tmp_path)] == ["步幅"]
+    terms.write_text("terms:\n  - {en: padding, zh: 填充}\n", encoding="utf-8")
+    with pytest.raises(KeyError, match="'stride' is not in locales/zh_CN/terms.yml"):
+        builder["glossary_entries"](tmp_path)

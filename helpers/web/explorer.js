@@ -32,6 +32,7 @@ function c2dExplorer(root) {
   // el, grid, mark, markEnds, showPlaying, onHover (common.js, pasted here)
   // <common.js>
 
+  translateSkeleton();
   Array.prototype.forEach.call(root.querySelectorAll("[data-param]"), function (c) {
     controls[c.getAttribute("data-param")] = c;
   });
@@ -44,10 +45,8 @@ function c2dExplorer(root) {
     var padded = n + 2 * p;
     if (padded < eff) {
       var size = "kernel_size=" + k;
-      if (d !== 1) size += " with dilation=" + d + " spans " + d + "*(" + k + "-1)+1 = " + eff;
-      throw new Error("the " + what + " (" + size + ") is larger than the padded input (size " +
-        n + " + padding " + p + "+" + p + " = " + padded + "), so the output would be empty: " +
-        "use a smaller " + what + " or dilation, or pad by at least " + (eff - padded) + " more");
+      if (d !== 1) size += tr("spans", d, k, eff);
+      throw new Error(tr("tooLarge", tr(what + "Word"), size, n, p, padded, eff - padded));
     }
     return Math.floor((padded - eff) / s) + 1;
   }
@@ -55,25 +54,18 @@ function c2dExplorer(root) {
   // helpers._validate.pool_padding_ok (one axis)
   function poolPaddingOk(p, k) {
     if (2 * p > k) {
-      throw new Error("padding=" + p + " is more than half the pooling window kernel_size=" + k +
-        ": PyTorch requires padding <= kernel_size / 2 (here at most " + Math.floor(k / 2) +
-        "): use less padding or a larger window");
+      throw new Error(tr("poolPadding", p, k, Math.floor(k / 2)));
     }
   }
 
   // helpers.shapes.transposed_output_size
   function transposedSize(n, k, s, p, op, d) {
     if (op >= Math.max(s, d)) {
-      throw new Error("output_padding=" + op + " must be smaller than the stride (" + s +
-        ") or the dilation (" + d + "): it only picks one of the input sizes that a strided " +
-        "convolution maps to the same output size");
+      throw new Error(tr("outputPadding", op, s, d));
     }
     var out = (n - 1) * s - 2 * p + d * (k - 1) + op + 1;
     if (out <= 0) {
-      throw new Error("the transposed convolution would have output size (n-1)*stride - " +
-        "2*padding + dilation*(kernel_size-1) + output_padding + 1 = (" + n + "-1)*" + s +
-        " - 2*" + p + " + " + d + "*(" + k + "-1) + " + op + " + 1 = " + out + ": padding=" +
-        p + " crops more than the full output; use less padding");
+      throw new Error(tr("cropsAll", n, s, p, d, k, op, out));
     }
     return out;
   }
@@ -127,15 +119,7 @@ function c2dExplorer(root) {
   }
 
   var NOTES = {
-    corr: "Padding adds p zeros on each side. Output padding applies to transposed " +
-      "convolution only.",
-    max: "Max pooling pads with \u2212\u221e; PyTorch allows at most half the window as " +
-      "padding. Its stride defaults to the window size (here you set it).",
-    avg: "Average pooling pads with zeros and counts them in the mean; PyTorch's avg_pool2d " +
-      "has no dilation, so d is 1 here.",
-    transposed: "Each input value, times the kernel, is added into the output at stride s; " +
-      "padding p then cuts p cells from every side, and output padding keeps that many " +
-      "more at the bottom and right."
+    corr: tr("noteCorr"), max: tr("noteMax"), avg: tr("noteAvg"), transposed: tr("noteTransposed")
   };
 
   // ---------------------------------------------------------------- example values
@@ -253,23 +237,23 @@ function c2dExplorer(root) {
     var inG = grid(hp, hp, function (r, c) {
       var pad = r < p || r >= p + n || c < p || c >= p + n;
       return el("div", "c2d-cell" + (pad ? " is-pad" : ""), fmt(padded[r][c]));
-    }, "Input");
-    block(p > 0 ? "Input " + n + TIMES + n + ", padded to " + hp + TIMES + hp : "Input " + n +
-      TIMES + n, inG.node);
+    }, tr("input"));
+    block(p > 0 ? tr("xpPadded", n + TIMES + n, hp + TIMES + hp) : tr("xpInput", n + TIMES + n),
+      inG.node);
     stage.appendChild(el("div", "c2d-op", P.op === "corr" ? "\u22c6" : "\u2192"));
     if (P.op === "corr") {
-      var kG = grid(k, k, function (a, b) { return el("div", "c2d-cell c2d-kcell", fmt(w[a][b])); }, "Kernel");
-      block("Kernel " + k + TIMES + k + (d > 1 ? ", dilation " + d : ""), kG.node);
+      var kG = grid(k, k, function (a, b) { return el("div", "c2d-cell c2d-kcell", fmt(w[a][b])); }, tr("kernel"));
+      block(tr("xpKernel", k + TIMES + k) + (d > 1 ? tr("xpDilation", d) : ""), kG.node);
     } else {
-      var box = el("div", "c2d-poolbox", (P.op === "max" ? "max" : "mean") + " of " + k + TIMES + k);
-      block((P.op === "max" ? "Max" : "Average") + " pooling", box);
+      var box = el("div", "c2d-poolbox", tr(P.op === "max" ? "maxOf" : "meanOf", k + TIMES + k));
+      block(tr(P.op === "max" ? "maxPooling" : "avgPooling"), box);
     }
     stage.appendChild(el("div", "c2d-op", "="));
-    var oG = grid(size, size, function (i, j) { return el("div", "c2d-cell"); }, "Output", true);
+    var oG = grid(size, size, function (i, j) { return el("div", "c2d-cell"); }, tr("output"), true);
     for (var i2 = 0; i2 < size; i2++) {
       for (var j2 = 0; j2 < size; j2++) outCell(oG.cells, i2, j2, out[i2][j2]);
     }
-    block("Output " + size + TIMES + size, oG.node);
+    block(tr("xpOutput", size + TIMES + size), oG.node);
     function rf(i, j) {
       return windowCells(i, j).map(function (q) { return inG.cells[q[0]][q[1]]; });
     }
@@ -286,12 +270,12 @@ function c2dExplorer(root) {
             cell.textContent = done ? fmt(out[a][b]) : "";
             cell.classList.toggle("is-done", done);
             cell.classList.toggle("is-current", kk === t);
-            cell.setAttribute("aria-label", "output row " + a + ", column " + b +
-              (done ? ": " + fmt(out[a][b]) : ": not computed yet"));
+            cell.setAttribute("aria-label", tr("outCell", a, b) + ": " +
+              (done ? fmt(out[a][b]) : tr("notComputed")));
           }
         }
         return {
-          where: "output row " + i + ", column " + j,
+          where: tr("outCell", i, j),
           text: compute(i, j, true)
         };
       },
@@ -332,29 +316,29 @@ function c2dExplorer(root) {
       return acc;
     }
     var final = sums(n * n - 1);
-    var inG = grid(n, n, function (i, j) { return el("div", "c2d-cell", fmt(x[i][j])); }, "Input");
-    block("Input " + n + TIMES + n + " (the map being upsampled)", inG.node);
+    var inG = grid(n, n, function (i, j) { return el("div", "c2d-cell", fmt(x[i][j])); }, tr("input"));
+    block(tr("upsampled", n + TIMES + n), inG.node);
     stage.appendChild(el("div", "c2d-op", TIMES));
-    var kG = grid(k, k, function (a, b) { return el("div", "c2d-cell c2d-kcell", fmt(w[a][b])); }, "Kernel");
-    block("Kernel " + k + TIMES + k + (d > 1 ? ", dilation " + d : ""), kG.node);
+    var kG = grid(k, k, function (a, b) { return el("div", "c2d-cell c2d-kcell", fmt(w[a][b])); }, tr("kernel"));
+    block(tr("xpKernel", k + TIMES + k) + (d > 1 ? tr("xpDilation", d) : ""), kG.node);
     stage.appendChild(el("div", "c2d-op", "\u2192"));
     var cG = grid(side, side, function (r, c) {
       // kept only thanks to output_padding: past F - p (cut by padding otherwise)
       var extra = op > 0 && (r >= F - p || c >= F - p);
       var cut = !kept(r) || !kept(c);
       return el("div", "c2d-cell" + (cut ? " is-pad is-cut" : extra ? " is-extra" : ""));
-    }, "Output inside the full result", true);
+    }, tr("inFull"), true);
     for (var r = 0; r < side; r++) {
       for (var c = 0; c < side; c++) {
         if (kept(r) && kept(c)) outCell(cG.cells, r - p, c - p, final[r][c] || 0);
         cG.cells[r][c].setAttribute("data-full", r + "," + c);
       }
     }
-    var cap = "Output " + size + TIMES + size;
+    var cap = tr("xpOutput", size + TIMES + size);
     if (p > 0 || op > 0) {
-      cap += " inside the full " + F + TIMES + F + " grid";
-      if (p > 0) cap += "; hatched: cut by padding " + p;
-      if (op > 0) cap += "; dotted: kept by output padding " + op;
+      cap += tr("insideFull", F + TIMES + F);
+      if (p > 0) cap += tr("hatched", p);
+      if (op > 0) cap += tr("dotted", op);
     }
     block(cap, cG.node);
     return {
@@ -378,18 +362,17 @@ function c2dExplorer(root) {
             cell.classList.toggle("is-done", done && isOut);
             cell.classList.toggle("is-current", !!current[a + "," + b]);
             if (isOut) {
-              cell.setAttribute("aria-label", "output row " + (a - p) + ", column " + (b - p) +
-                ": " + (done ? "running sum " + fmt(v) : "nothing added yet"));
+              cell.setAttribute("aria-label", tr("outCell", a - p, b - p) +
+                ": " + (done ? tr("runningSum", fmt(v)) : tr("nothingAdded")));
             }
           }
         }
         var prods = now.map(function (u) { return factor(x[i][j]) + TIMES + factor(w[u[2]][u[3]]); });
         var r0 = i * s, c0 = j * s;
         return {
-          where: "input row " + i + ", column " + j,
-          text: "input " + fmt(x[i][j]) + " " + TIMES + " kernel adds " + prods.join(", ") +
-            " to rows " + r0 + "\u2013" + (r0 + d * (k - 1)) + ", columns " + c0 + "\u2013" +
-            (c0 + d * (k - 1)) + " of the full grid"
+          where: tr("inCell", i, j),
+          text: tr("scatterText", fmt(x[i][j]), TIMES, prods.join(", "),
+            r0 + "\u2013" + (r0 + d * (k - 1)), c0 + "\u2013" + (c0 + d * (k - 1)))
         };
       },
       rf: function (oi, oj) {
@@ -435,10 +418,10 @@ function c2dExplorer(root) {
     if (!M) return;
     step = Math.max(0, Math.min(M.N - 1, t));
     var info = M.show(step);
-    where.textContent = "Step " + (step + 1) + " of " + M.N + " \u00b7 " + info.where;
+    where.textContent = tr("stepOf", step + 1, M.N) + " \u00b7 " + info.where;
     math.textContent = info.text;
     scrub.value = String(step);
-    scrub.setAttribute("aria-valuetext", "Step " + (step + 1) + " of " + M.N);
+    scrub.setAttribute("aria-valuetext", tr("stepOf", step + 1, M.N));
     markEnds(step, M.N);
   }
 
@@ -475,8 +458,8 @@ function c2dExplorer(root) {
     errorEl.hidden = true;
     formulaEl.textContent = res.text;
     shapeEl.textContent = "";
-    shapeEl.appendChild(document.createTextNode(D.names[P.op] + ": input " + P.n + TIMES + P.n +
-      " \u2192 output "));
+    shapeEl.appendChild(document.createTextNode(tr("shape", LANG === "en" ? D.names[P.op] : tr(P.op),
+      P.n + TIMES + P.n)));
     shapeEl.appendChild(el("strong", "c2d-xp-size", res.size + TIMES + res.size));
     root.setAttribute("data-size", String(res.size));
     var side = P.op === "transposed"
@@ -485,15 +468,14 @@ function c2dExplorer(root) {
       : P.n + 2 * P.padding;
     if (side > D.maxSide || res.size > D.maxSide) {
       anim.hidden = true;
-      stage.appendChild(el("p", "c2d-xp-toolarge", "The grids would be " + side + TIMES + side +
-        " cells; the drawing stops at " + D.maxSide + TIMES + D.maxSide +
-        ". The formula and the shape above still hold."));
+      stage.appendChild(el("p", "c2d-xp-toolarge", tr("drawingStops", side + TIMES + side,
+        D.maxSide + TIMES + D.maxSide)));
       return;
     }
     M = P.op === "transposed" ? buildScatter(P, res.size) : buildWindow(P, res.size);
     anim.hidden = false;
     scrub.max = String(M.N - 1);
-    scrub.setAttribute("aria-label", "Step");
+    scrub.setAttribute("aria-label", tr("step"));
     show(0);
   }
 

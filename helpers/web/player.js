@@ -61,37 +61,37 @@ function c2dPlayer(root) {
       return r < D.pad[0] || r >= D.hp - D.pad[1] || c < D.pad[2] || c >= D.wp - D.pad[3];
     }
 
-    var inB = block("c2d-in", D.pad.some(function (p) { return p > 0; }) ? "Input (padded)" : "Input");
+    var inB = block("c2d-in", D.pad.some(function (p) { return p > 0; }) ? tr("inputPadded") : tr("input"));
     for (var ch = 0; ch < D.cin; ch++) {
       var g = grid(D.hp, D.wp, function (r, c) {
         var cell = el("div", "c2d-cell" + (isPad(r, c) ? " is-pad" : ""), D.x[ch][r][c]);
         cell.setAttribute("data-in", ch + "," + r + "," + c);
         return cell;
-      }, D.cin > 1 ? "Input channel " + ch : "Input");
+      }, D.cin > 1 ? tr("inputChannel", ch) : tr("input"));
       inCells.push(g.cells);
       channel(inB.chans, D.cin > 1 ? "channel " + ch : "", g);
     }
     stage.appendChild(inB.node);
     stage.appendChild(el("div", "c2d-op", corr ? "\u22c6" : "\u2192"));
-    var kB = block("c2d-k", corr ? "Kernel" : (D.mode === "max" ? "Max" : "Average") + " pooling");
+    var kB = block("c2d-k", corr ? tr("kernel") : tr(D.mode === "max" ? "maxPooling" : "avgPooling"));
     if (corr) {
       for (var kc = 0; kc < D.cin; kc++) {
         var kg = grid(D.k[0], D.k[1], function (r, c) {
           var cell = el("div", "c2d-cell c2d-kcell");
           cell.setAttribute("data-k", kc + "," + r + "," + c);
           return cell;
-        }, D.cin > 1 ? "Kernel channel " + kc : "Kernel");
+        }, D.cin > 1 ? tr("kernelChannel", kc) : tr("kernel"));
         kCells.push(kg.cells);
         channel(kB.chans, D.cin > 1 ? "channel " + kc : "", kg);
       }
     } else {
-      var win = el("div", "c2d-poolbox", (D.mode === "max" ? "max" : "mean") + " of " + D.k[0] + TIMES + D.k[1]);
+      var win = el("div", "c2d-poolbox", tr(D.mode === "max" ? "maxOf" : "meanOf", D.k[0] + TIMES + D.k[1]));
       kB.chans.appendChild(win);
     }
     if (D.b) kB.node.appendChild(el("p", "c2d-bias"));
     stage.appendChild(kB.node);
     stage.appendChild(el("div", "c2d-op", "="));
-    var oB = block("c2d-out", "Output");
+    var oB = block("c2d-out", tr("output"));
     for (var co = 0; co < D.cout; co++) {
       var og = grid(D.oh, D.ow, function (r, c) {
         var cell = el("div", "c2d-cell c2d-ocell");
@@ -100,9 +100,9 @@ function c2dPlayer(root) {
         cell.setAttribute("data-step", String(co * per + r * D.ow + c));
         cell.setAttribute("tabindex", "-1");
         return cell;
-      }, D.cout > 1 ? "Output channel " + co : "Output", true);
+      }, D.cout > 1 ? tr("outputChannel", co) : tr("output"), true);
       outCells.push(og.cells);
-      channel(oB.chans, D.cout > 1 ? "channel " + co : "", og);
+      channel(oB.chans, D.cout > 1 ? tr("channel", co) : "", og);
     }
     stage.appendChild(oB.node);
 
@@ -127,7 +127,7 @@ function c2dPlayer(root) {
     }
 
     function label(co, i, j) {
-      return (D.cout > 1 ? "output channel " + co + ", " : "output ") + "row " + i + ", column " + j;
+      return D.cout > 1 ? tr("outChCell", co, i, j) : tr("outCell", i, j);
     }
 
     // the arithmetic of one step, from the display strings (as helpers.animation._step_text)
@@ -153,11 +153,11 @@ function c2dPlayer(root) {
             terms.push(factor(D.x[ch][rows[a2]][cols[b2]]) + TIMES + factor(D.w[co][ch][a2][b2]));
           }
         }
-        lines.push((several ? "channel " + ch + ": " : "") + terms.join(" + ") + " = " + (sub ? D.ps[co][ch][i][j] : res));
+        lines.push((several ? tr("channelSum", ch) : "") + terms.join(" + ") + " = " + (sub ? D.ps[co][ch][i][j] : res));
       }
       if (sub) {
         var total = D.ps[co].map(function (p) { return factor(p[i][j]); });
-        if (D.b !== null) total.push(factor(D.b[co]) + " (bias)");
+        if (D.b !== null) total.push(factor(D.b[co]) + tr("biasTerm"));
         lines.push(total.join(" + ") + " = " + res);
       }
       return lines.join("\n");
@@ -180,8 +180,8 @@ function c2dPlayer(root) {
               for (var b = 0; b < D.k[1]; b++) kCells[c][a][b].textContent = D.w[p[0]][c][a][b];
             }
           }
-          kB.cap.textContent = D.cout > 1 ? "Kernel of output channel " + p[0] : "Kernel";
-          if (D.b) kB.node.querySelector(".c2d-bias").textContent = "bias " + D.b[p[0]];
+          kB.cap.textContent = D.cout > 1 ? tr("kernelOf", p[0]) : tr("kernel");
+          if (D.b) kB.node.querySelector(".c2d-bias").textContent = tr("bias", D.b[p[0]]);
         }
         for (var co = 0; co < D.cout; co++) {
           for (var i = 0; i < D.oh; i++) {
@@ -192,7 +192,7 @@ function c2dPlayer(root) {
               cell.textContent = done ? D.o[co][i][j] : "";
               cell.classList.toggle("is-done", done);
               cell.classList.toggle("is-current", k === t);
-              cell.setAttribute("aria-label", label(co, i, j) + (done ? ": " + D.o[co][i][j] : ": not computed yet"));
+              cell.setAttribute("aria-label", label(co, i, j) + ": " + (done ? D.o[co][i][j] : tr("notComputed")));
             }
           }
         }
@@ -250,13 +250,13 @@ function c2dPlayer(root) {
     function stepText(t) {
       var w = windowOf(t);
       var k = "[" + D.w.map(function (row) { return "[" + row.join(", ") + "]"; }).join(", ") + "]";
-      return factor(D.x[Math.floor(t / D.iw)][t % D.iw]) + " " + TIMES + " " + k + " added at rows " + span(w[0]) + ", cols " + span(w[1]);
+      return tr("addedAt", factor(D.x[Math.floor(t / D.iw)][t % D.iw]), TIMES, k, span(w[0]), span(w[1]));
     }
     function label(i, j) {
-      return "input row " + i + ", column " + j;
+      return tr("inCell", i, j);
     }
 
-    var inB = block("c2d-in", "Input");
+    var inB = block("c2d-in", tr("input"));
     var ig = grid(D.ih, D.iw, function (r, c) {
       var cell = el("div", "c2d-cell c2d-icell", D.x[r][c]);
       cell.setAttribute("data-in", "0," + r + "," + c);
@@ -264,18 +264,18 @@ function c2dPlayer(root) {
       cell.setAttribute("tabindex", "-1");
       cell.setAttribute("aria-label", label(r, c) + ": " + D.x[r][c]);
       return cell;
-    }, "Input", true);
+    }, tr("input"), true);
     inCells = ig.cells;
     channel(inB.chans, "", ig);
     stage.appendChild(inB.node);
     stage.appendChild(el("div", "c2d-op", TIMES));
-    var kB = block("c2d-k", "Kernel");
+    var kB = block("c2d-k", tr("kernel"));
     channel(kB.chans, "", grid(D.k[0], D.k[1], function (r, c) {
       return el("div", "c2d-cell c2d-kcell", D.w[r][c]);
-    }, "Kernel"));
+    }, tr("kernel")));
     stage.appendChild(kB.node);
     stage.appendChild(el("div", "c2d-op", "\u2192"));
-    var oB = block("c2d-out", "Output" + (D.p[0] || D.p[1] ? " (full result; hatched cells are cut off)" : ""));
+    var oB = block("c2d-out", D.p[0] || D.p[1] ? tr("fullCut") : tr("output"));
     // row and column numbers around the full result: the step text names rows and columns
     var og = grid(D.ch + 1, D.cw + 1, function (r, c) {
       if (r === 0 || c === 0) {
@@ -283,10 +283,10 @@ function c2dPlayer(root) {
         var idx = el("div", "c2d-cell c2d-idx" + (r === 0 && c > 0 ? " is-colidx" : "") + (c === 0 && r > 0 ? " is-rowidx" : ""), r === 0 ? (c > 0 ? String(c - 1) : "") : String(r - 1));
         if (r === 0 && c > 0) {
           idx.setAttribute("role", "columnheader");
-          idx.setAttribute("aria-label", "column " + (c - 1));
+          idx.setAttribute("aria-label", tr("column", c - 1));
         } else if (c === 0 && r > 0) {
           idx.setAttribute("role", "rowheader");
-          idx.setAttribute("aria-label", "row " + (r - 1));
+          idx.setAttribute("aria-label", tr("row", r - 1));
         }
         return idx;
       }
@@ -298,7 +298,7 @@ function c2dPlayer(root) {
       if (D.v[rr][cc] !== null) cell.setAttribute("data-value", String(D.v[rr][cc]));
       if (h.length) cell.setAttribute("data-last", String(h[h.length - 2]));
       return cell;
-    }, "Output (full result)");
+    }, tr("full"));
     og.node.classList.add("c2d-indexed");
     outCells = og.cells.slice(1).map(function (row) { return row.slice(1); });
     channel(oB.chans, "", og);
@@ -322,7 +322,7 @@ function c2dPlayer(root) {
             var zero = v === null && t === N - 1 && kept(r, c);
             cell.textContent = v !== null ? v : zero ? "0" : "";
             cell.classList.toggle("is-done", v !== null);
-            cell.setAttribute("aria-label", "output row " + r + ", column " + c + (kept(r, c) ? "" : " (cut off)") + ": " + (v !== null || zero ? cell.textContent : "nothing added yet"));
+            cell.setAttribute("aria-label", tr("outCell", r, c) + (kept(r, c) ? "" : tr("cutOff")) + ": " + (v !== null || zero ? cell.textContent : tr("nothingAdded")));
           }
         }
         for (var k = 0; k < N; k++) inCells[Math.floor(k / D.iw)][k % D.iw].classList.toggle("is-done", k < t);
@@ -341,6 +341,7 @@ function c2dPlayer(root) {
     };
   }
 
+  translateSkeleton();
   stage.textContent = "";
   var M = D.mode === "transposed" ? scatter() : slide();
   var N = M.n;
@@ -351,10 +352,10 @@ function c2dPlayer(root) {
   function show(t) {
     step = Math.max(0, Math.min(N - 1, t));
     var text = M.show(step);
-    where.textContent = "Step " + (step + 1) + " of " + N + " \u00b7 " + text[0];
+    where.textContent = tr("stepOf", step + 1, N) + " \u00b7 " + text[0];
     math.textContent = text[1];
     scrub.value = String(step);
-    scrub.setAttribute("aria-valuetext", "Step " + (step + 1) + " of " + N);
+    scrub.setAttribute("aria-valuetext", tr("stepOf", step + 1, N));
     markEnds(step, N);
     var had = current !== null && document.activeElement === current;
     if (current) current.setAttribute("tabindex", "-1");

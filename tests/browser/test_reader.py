@@ -1,12 +1,17 @@
 """Every page of both editions, as a reader gets it (issue 16), in headless Chromium, offline.
 
-Both editions (the book ``_build/html`` and the student edition ``_build/student/html``, each
-built if missing), every page of ``_toc.yml``, at 375 and 1280 px, audited by
+The editions (the book ``_build/html``, the student edition ``_build/student/html`` and the
+Chinese book ``_build/html/zh``, each built if missing), every page of ``_toc.yml``, at 375 and
+1280 px (the Chinese book at 375 px), audited by
 ``reader_audit.py``: no display formula or output clipped, every player exactly one tab stop,
 no serious or critical axe-core violation from our markup in the light or the dark mode (the
 theme's own are listed, with reasons, in ``reader_audit.AXE_EXCEPTIONS``), maths rendered by a
 local MathJax (npm, same major as the page asks for), and a print-media screenshot of each page
 under ``_build/screenshots/`` (with the number of A4 pages it prints to, in ``reader-audit.json``).
+
+A chapter of the Chinese edition is photographed at 1280 and 375 px with a player mid-animation
+and its maths rendered (``_build/screenshots/zh-*.png``); its players speak Chinese, and the
+Chinese search finds Chinese words.
 
 The checks are shown to fail: deliberately broken fixture pages (a clipped formula, a serious axe
 violation outside the exceptions, a player with more than one tab stop) must each be reported.
@@ -16,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -29,7 +35,21 @@ import helpers
 from scripts.exercises import toc_documents
 
 ROOT = Path(__file__).resolve().parents[2]
-EDITIONS = {"book": ROOT / "_build" / "html", "student": ROOT / "_build" / "student" / "html"}
+EDITIONS = {
+    "book": ROOT / "_build" / "html",
+    "student": ROOT / "_build" / "student" / "html",
+    "book-zh": ROOT / "_build" / "html" / "zh",  # scripts/editions.py
+}
+BUILD = {
+    "book": [str(Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT)],
+    "student": [sys.executable, "-m", "scripts.student_build"],
+    "book-zh": [sys.executable, "-m", "scripts.editions"],
+}
+# Print screenshots: the English editions' (the Chinese pages print alike).
+PRINT_SHOTS = {"book": "print", "student": "print-student"}
+# The Chinese book at phone width only (its text wraps differently; its layout at 1280 px is the
+# English one's, and test_a_chinese_chapter_speaks_chinese_mid_animation photographs it there).
+WIDTHS = {"book-zh": ("375",)}
 SHOTS = ROOT / "_build" / "screenshots"
 PAGES = [p.relative_to(ROOT).with_suffix("").as_posix() for p in toc_documents(ROOT / "_toc.yml")]
 
@@ -37,23 +57,24 @@ PAGES = [p.relative_to(ROOT).with_suffix("").as_posix() for p in toc_documents(R
 def built(edition: str) -> Path:
     html = EDITIONS[edition]
     if not (html / "index.html").exists():
-        if edition == "book":
-            command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT)]
-        else:
-            command = [sys.executable, str(ROOT / "scripts" / "student_build.py")]
-        subprocess.run(command, check=True, cwd=ROOT)
+        subprocess.run(BUILD[edition], check=True, cwd=ROOT)
     return html
 
 
 @pytest.fixture(scope="module")
 def audits() -> dict[str, list[reader_audit.PageResult]]:
-    """Both editions audited once (one browser for both, pages in parallel)."""
+    """Every edition audited once (one browser per set of widths, pages in parallel)."""
     assert browsing.AXE_JS.exists(), "node_modules missing: run `npm ci` (make does)"
     sites = {
-        edition: (built(edition), SHOTS / ("print" if edition == "book" else "print-student"))
+        edition: (built(edition), SHOTS / PRINT_SHOTS[edition] if edition in PRINT_SHOTS else None)
         for edition in EDITIONS
     }
-    results = reader_audit.audit_sites(sites, PAGES)
+    results = {}
+    for widths in {WIDTHS.get(e, tuple(reader_audit.WIDTHS)) for e in EDITIONS}:
+        group = {
+            e: s for e, s in sites.items() if WIDTHS.get(e, tuple(reader_audit.WIDTHS)) == widths
+        }
+        results.update(reader_audit.audit_sites(group, PAGES, widths))
     SHOTS.mkdir(parents=True, exist_ok=True)
     report = {e: [dataclasses.asdict(r) for r in rs] for e, rs in results.items()}
     (SHOTS / "reader-audit.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
@@ -64,7 +85,7 @@ def audits() -> dict[str, list[reader_audit.PageResult]]:
 def test_every_page_reads_fully_with_a_keyboard_and_a_screen_reader(audits, edition):
     results = audits[edition]
     assert {(r.page, r.width) for r in results} == {
-        (p, w) for p in PAGES for w in reader_audit.WIDTHS
+        (p, w) for p in PAGES for w in WIDTHS.get(edition, reader_audit.WIDTHS)
     }
     assert reader_audit.problems(results) == []
 
@@ -93,9 +114,72 @@ def test_figure_text_is_measured_on_every_chapter_with_figures(audits):
     assert smallest >= reader_audit.MIN_FIGURE_TEXT_PX
 
 
-def test_players_have_one_tab_stop(audits):
-    counts = [n for r in audits["book"] for n in r.tab_stops]
+@pytest.mark.parametrize("edition", ["book", "book-zh"])
+def test_players_have_one_tab_stop(audits, edition):
+    counts = [n for r in audits[edition] for n in r.tab_stops]
     assert counts and set(counts) == {1}
+
+
+# ---------------------------------------------------------------- the Chinese edition
+
+ZH_CHAPTER = "book/cross-correlation"
+# "Step 2 of 4 · output row 0, column 1" on a Chinese page
+ZH_STEP = re.compile(r"^第 \d+ 步，共 \d+ 步 · 输出第 \d+ 行第 \d+ 列$")
+ZH_SEARCH = "卷积核"  # a Key terms entry of most chapters
+
+
+def test_a_chinese_chapter_speaks_chinese_mid_animation():
+    """The Chinese chapter at 1280 and 375 px: html lang, the language switch to the same English
+    page, rendered maths, a player playing with Chinese step lines and buttons; photographed."""
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with browsing.served(built("book-zh")) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=browsing.CHROMIUM, args=browsing.CHROMIUM_ARGS)
+        try:
+            for width, viewport in reader_audit.WIDTHS.items():
+                tab = browser.new_page(viewport=viewport)
+                tab.route("**/*", browsing.answer_locally)
+                tab.goto(base + ZH_CHAPTER + ".html")
+                assert tab.evaluate("document.documentElement.lang") == "zh-CN"
+                switch = tab.locator("nav.c2d-lang a[hreflang=en]")
+                assert switch.get_attribute("href") == "../../" + ZH_CHAPTER + ".html"
+                assert tab.evaluate(browsing.MATH_READY) == "typeset"
+                player = tab.locator(".c2d-player").first
+                player.scroll_into_view_if_needed()
+                play = player.locator('[data-action="play"]')
+                assert play.inner_text().strip() == "播放"
+                play.click()
+                tab.wait_for_function(
+                    "p => p.querySelector('.c2d-scrub').value >= 1", arg=player.element_handle()
+                )
+                assert play.inner_text().strip() == "暂停"
+                assert ZH_STEP.match(player.locator(".c2d-where").inner_text()), width
+                assert (
+                    player.locator(".c2d-scrub").get_attribute("aria-valuetext").startswith("第 ")
+                )
+                tab.screenshot(
+                    path=str(SHOTS / f"zh-cross-correlation-{width}.png"), full_page=True
+                )
+                tab.close()
+        finally:
+            browser.close()
+
+
+def test_the_chinese_search_finds_chinese_words():
+    from playwright.sync_api import sync_playwright
+
+    with browsing.served(built("book-zh")) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=browsing.CHROMIUM, args=browsing.CHROMIUM_ARGS)
+        try:
+            tab = browser.new_page()
+            tab.route("**/*", browsing.answer_locally)
+            tab.goto(f"{base}search.html?q={ZH_SEARCH}")
+            found = tab.locator("#search-results ul.search li")
+            found.first.wait_for(timeout=60_000)
+            assert found.count() >= 3
+        finally:
+            browser.close()
 
 
 # ---------------------------------------------------------------- the checks fail when they should
