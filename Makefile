@@ -104,11 +104,12 @@ test: $(STAMP) node_modules/.package-lock.json
 	$(call fresh-cache,_build)
 	$(call fresh-cache,_build/zh)
 	$(call fresh-cache,_build/student)
+	$(call fresh-cache,_build/student/zh)
 	@PATH="$(abspath $(BIN)):$$PATH" $(BIN)/pre-commit run --all-files --show-diff-on-failure & lint=$$!; \
-	$(BIN)/python -m scripts.student_build --strict & student=$$!; \
+	{ $(BIN)/python -m scripts.student_build --strict && $(BIN)/python -m scripts.editions --student --strict; } & student=$$!; \
 	$(BIN)/jupyter-book build . $(STRICT) && $(BIN)/python -m scripts.editions --strict; book=$$?; \
 	wait $$student; student=$$?; wait $$lint; lint=$$?; \
-	echo "lint: exit $$lint, book builds (English, Chinese): exit $$book, student build: exit $$student"; \
+	echo "lint: exit $$lint, book builds (English, Chinese): exit $$book, student builds (English, Chinese): exit $$student"; \
 	test $$lint -eq 0 && test $$book -eq 0 && test $$student -eq 0
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 

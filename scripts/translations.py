@@ -64,7 +64,49 @@ def extract(out: Path = GETTEXT, *, cache: Path | None = None, quiet: bool = Tru
     )
     if result:
         raise SystemExit(f"Extracting the messages failed: {result}")
+    for page, pot in templates(out).items():
+        source = ROOT / f"{page}.md"
+        if source.exists():
+            add_student_messages(pot, source.read_text(encoding="utf-8"))
     return out
+
+
+def student_messages(source: str, ids: set[str]) -> list[str]:
+    """The messages only the student edition of a page shows (``scripts/student_build.py``): the
+    paragraphs of its ``<!-- student-edition ... -->`` passages, and each message of ``ids`` as the
+    student edition rewords it. The instructor book, which the gettext builder reads, has neither,
+    so without these the Chinese student edition would show them in English."""
+    from markdown_it import MarkdownIt
+
+    from scripts.student_build import STUDENT_ONLY, STUDENT_WORDING
+
+    found = []
+    parser = MarkdownIt("commonmark")
+    for block in STUDENT_ONLY.finditer(source):
+        for token in parser.parse(block.group(1)):
+            if token.type == "inline" and token.content.strip():
+                found.append(" ".join(token.content.split()))  # as Sphinx: one line per message
+    for message in sorted(ids):
+        reworded = message
+        for pattern, replacement in STUDENT_WORDING:
+            reworded = pattern.sub(replacement, reworded)
+        if reworded != message:
+            found.append(reworded)
+    return [m for m in dict.fromkeys(found) if m not in ids]
+
+
+def add_student_messages(pot: Path, source: str) -> None:
+    """Add :func:`student_messages` to the page's template ``pot``."""
+    from babel.messages.pofile import write_po
+
+    catalog = read(pot)
+    extra = student_messages(source, message_ids(catalog))
+    if not extra:
+        return
+    for message in extra:
+        catalog.add(message, locations=[(f"{pot.stem}.md (student edition)", 0)])
+    with open(pot, "wb") as f:
+        write_po(f, catalog)
 
 
 def templates(pot_dir: Path) -> dict[str, Path]:

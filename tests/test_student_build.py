@@ -430,14 +430,29 @@ def prose(page: Path):
         yield block, re.split(r"(?<=[.!?])\s+", text)
 
 
-def edition_claims(html: Path) -> list[str]:
+# The same probes for the Chinese edition (its sentences end with 。！？).
+STUDENT_LACKS_ZH = {
+    "worked solutions": re.compile(r"详细解答|解答.{0,20}下拉"),
+    "the rocket button": re.compile(r"火箭"),
+    "a launch button or menu": re.compile(r"启动(?:按钮|菜单|图标)"),
+    "notebook downloads": re.compile(r"下载(?:图标|按钮|菜单)|下载.{0,40}\.ipynb"),
+}
+OTHER_EDITION_ZH = re.compile(r"教师版|instructor/|--binder-branch")
+
+
+def edition_claims(html: Path, chinese: bool = False) -> list[str]:
     """Every sentence of ``html``'s pages about something the student edition lacks."""
+    lacks, other = (
+        (STUDENT_LACKS_ZH, OTHER_EDITION_ZH) if chinese else (STUDENT_LACKS, OTHER_EDITION)
+    )
     found = []
     for page in sorted((html / "book").glob("*.html")):
         for _, sentences in prose(page):
+            if chinese:
+                sentences = re.split(r"(?<=[。！？])", " ".join(sentences))
             for sentence in sentences:
-                for what, pattern in STUDENT_LACKS.items():
-                    if pattern.search(sentence) and not OTHER_EDITION.search(sentence):
+                for what, pattern in lacks.items():
+                    if pattern.search(sentence) and not other.search(sentence):
                         found.append(f"{page.stem}: {what}: {sentence}")
     return found
 
@@ -461,6 +476,21 @@ def test_the_student_edition_says_nothing_of_what_it_lacks(real_book):
     for what in STUDENT_LACKS:  # the probes find these in the instructor edition
         assert any(f": {what}: " in c for c in claims), what
     assert edition_claims(real_book.student / "html") == []
+
+
+def test_the_chinese_student_edition_says_nothing_of_what_it_lacks(real_book):
+    """The same for the Chinese editions (scripts.editions builds them into ``zh/``): the student
+    edition's reworded and student-only paragraphs are in the catalogues too."""
+    from scripts import editions
+
+    for student, base in [(False, real_book.instructor), (True, real_book.student)]:
+        if not (base / "html" / "zh" / "index.html").exists():  # make test has built both
+            assert base in (ROOT / "_build", ROOT / "_build" / "student")
+            editions.build(editions.ZH, student=student)
+    claims = edition_claims(real_book.instructor / "html" / "zh", chinese=True)
+    for what in STUDENT_LACKS_ZH:  # the probes find these in the Chinese instructor edition
+        assert any(f": {what}: " in c for c in claims), what
+    assert edition_claims(real_book.student / "html" / "zh", chinese=True) == []
 
 
 @pytest.mark.parametrize("edition", ["instructor", "student"])
