@@ -27,6 +27,13 @@ book slipped past both steps and stayed English on Chinese pages:
    and a translation replaces them in the HTML. The HTML output must survive ``-b gettext`` too,
    so :func:`keep_images_for_gettext` ranks ``text/html`` before ``text/plain``.
 
+4. **The table of contents' part captions and the book's title** ("Foundations", the ``title``
+   of ``_config.yml``). sphinx-external-toc inserts the toctrees after ``Locale`` has run
+   (``InsertToctrees``, priority 100), so their captions, which ``-b gettext`` does extract from
+   the root page, were never translated: :class:`TranslateTocCaptions` looks them up in the
+   page's catalogue, and :func:`translate_title` gives ``html_title`` the root page's translation
+   of the title (its first heading).
+
 The words the players' JavaScript writes (buttons, step lines) are not handled here: the players
 translate their own strings in the browser.
 """
@@ -35,12 +42,15 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.builders.gettext import MessageCatalogBuilder
+from sphinx.locale import init as init_locale
 from sphinx.transforms import SphinxTransform
 from sphinx.transforms.i18n import Locale
+from sphinx.util.i18n import docname_to_domain
 from sphinx_exercise.directive import ExerciseDirective, ExerciseStartDirective
 from sphinx_exercise.nodes import exercise_subtitle
 
@@ -154,6 +164,39 @@ class UnmarkPlayerHeadings(SphinxTransform):
             node.replace_self(raw)
 
 
+def _catalogue(app, docname: str):
+    """The translations of page ``docname`` (``gettext`` of a message returns it unchanged when
+    there is none)."""
+    dirs = [str(Path(app.srcdir, d)) for d in app.config.locale_dirs]
+    domain = docname_to_domain(docname, app.config.gettext_compact)
+    return init_locale(dirs, app.config.language, domain)[0]
+
+
+class TranslateTocCaptions(SphinxTransform):
+    """After sphinx-external-toc has inserted a page's toctrees: translate their captions."""
+
+    default_priority = 101
+
+    def apply(self, **kwargs):
+        if self.config.language in (None, "en") or isinstance(
+            self.app.builder, MessageCatalogBuilder
+        ):
+            return
+        toctrees = [t for t in self.document.findall(addnodes.toctree) if t.get("caption")]
+        if toctrees:
+            catalogue = _catalogue(self.app, self.env.docname)
+            for toctree in toctrees:
+                toctree["caption"] = catalogue.gettext(toctree["caption"])
+
+
+def translate_title(app, env, docnames):
+    """``html_title`` in the edition's language: the root page's translation of it (once the
+    catalogues are compiled, before the pages are read and written)."""
+    if app.config.language in (None, "en") or not app.config.html_title:
+        return
+    app.config.html_title = _catalogue(app, app.config.root_doc).gettext(app.config.html_title)
+
+
 def keep_images_for_gettext(app, config):
     """Let ``-b gettext`` keep a figure's image (and its alt text) and a player's HTML rather
     than their text/plain."""
@@ -169,5 +212,7 @@ def setup(app):
     app.add_transform(RefreshExerciseRegistry)
     app.add_transform(MarkPlayerHeadings)
     app.add_transform(UnmarkPlayerHeadings)
+    app.add_transform(TranslateTocCaptions)
+    app.connect("env-before-read-docs", translate_title)
     app.connect("config-inited", keep_images_for_gettext)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

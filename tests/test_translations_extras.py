@@ -171,3 +171,20 @@ def test_chinese_pages_show_the_translated_titles_and_alt_text(zh_html, path):
         f"\n{path.stem}: {len(titles)} exercise titles ({solved} solution titles), "
         f"{len(alts)} alt texts, {len(headings)} player headings, in Chinese"
     )
+
+
+def test_chinese_pages_have_the_translated_title_and_part_captions(zh_html):
+    """The book's title and the table of contents' part captions ("Foundations", ...) come from
+    the root page's catalogue (scripts/translatable.py): on every Chinese page, none in English."""
+    import yaml
+
+    root = translations(ROOT / "book" / "intro.md")
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    captions = [part["caption"] for part in toc["parts"]]
+    title = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["title"]
+    assert all(c in root for c in captions) and title in root
+    for path in PAGES:
+        page = (zh_html / path.relative_to(ROOT).with_suffix(".html")).read_text(encoding="utf-8")
+        shown = re.findall(r'<p[^>]*class="caption"[^>]*><span class="caption-text">([^<]*)<', page)
+        assert shown == [root[c] for c in captions], (path.stem, shown)
+        assert re.search(rf"<title>[^<]*{re.escape(root[title])}</title>", page), path.stem
