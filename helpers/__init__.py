@@ -96,6 +96,7 @@ _EXPORTS = {
     "show_source": "source",
     # prose
     "glue": "prose",
+    "glue_words": "prose",
 }
 
 _SUBMODULES = {

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from numbers import Integral, Real
 
-__all__ = ["glue", "format_value"]
+__all__ = ["glue", "glue_words", "format_value", "ZH_CN"]
 
 
 def format_value(value) -> str:
@@ -41,3 +41,44 @@ def glue(name: str, value, display: bool = True):
     else:
         myst_glue(name, value, display=display)
     return value
+
+
+# The Chinese edition's words for the words a chapter glues into its sentences. Its catalogue
+# names ``<name>_zh`` where the English text names ``<name>`` (glue_words glues both).
+ZH_CN = {
+    "faster": "快",
+    "slower": "慢",
+    "left": "左",
+    "right": "右",
+    "none": "无",
+    "full 3×3": "完整 3×3 卷积层",
+    "depthwise 3×3": "3×3 深度卷积层",
+    "pointwise 1×1": "1×1 逐点卷积层",
+    "depthwise, ch-last": "通道在后的深度卷积层",
+    "both ran slower with more threads, as happens on a busy machine": (
+        "两者在线程更多时都变慢了，繁忙的机器上常会如此"
+    ),
+    "the full layer gained more, as predicted": "完整层获益更多，与预测一致",
+    "here the depthwise layer gained more, against the prediction": (
+        "这里深度卷积层获益更多，与预测相反"
+    ),
+    "the two gained the same": "两者获益相同",
+}
+
+
+def glue_words(name: str, words: str | list[str], separator: str = "; ") -> str:
+    """Glue words for a sentence, ``name`` in English and ``name_zh`` in the Chinese edition's
+    words (:data:`ZH_CN`); a list is joined by ``separator`` (``"、"`` in Chinese). Returns the
+    English text."""
+    items = [words] if isinstance(words, str) else list(words)
+    missing = [w for w in items if w not in ZH_CN]
+    if missing:
+        raise KeyError(
+            f"glue_words: no Chinese for {missing!r}; add it to helpers.prose.ZH_CN so the "
+            "Chinese edition does not show English words in its sentences."
+        )
+    english = separator.join(items) if items else "none"
+    chinese = "、".join(ZH_CN[w] for w in items) if items else ZH_CN["none"]
+    glue(name, english, display=False)
+    glue(f"{name}_zh", chinese, display=False)
+    return english

@@ -17,6 +17,7 @@ tests/test_translations.py checks the catalogues as a whole (up to date, transla
 from __future__ import annotations
 
 import html
+import json
 import re
 import shutil
 import subprocess
@@ -188,3 +189,31 @@ def test_chinese_pages_have_the_translated_title_and_part_captions(zh_html):
         shown = re.findall(r'<p[^>]*class="caption"[^>]*><span class="caption-text">([^<]*)<', page)
         assert shown == [root[c] for c in captions], (path.stem, shown)
         assert re.search(rf"<title>[^<]*{re.escape(root[title])}</title>", page), path.stem
+
+
+GLUE_ROLE = re.compile(r"\{glue(?::text)?\}`(?:[^`:]+::)?([^`:]+)")
+
+
+def glue_roles(path: Path) -> list[str]:
+    """The glued values that a page's Chinese text names."""
+    return sorted({k for text in translations(path).values() for k in GLUE_ROLE.findall(text)})
+
+
+GLUED = [p for p in PAGES if glue_roles(p)]
+
+
+def test_some_chinese_text_has_glued_values():
+    assert [p.stem for p in GLUED] == ["fast-convolution"]
+
+
+@pytest.mark.parametrize("path", GLUED, ids=lambda p: p.stem)
+def test_values_glued_into_chinese_sentences_are_not_english_words(zh_html, path):
+    """A word a chapter glues into a sentence ("faster", "left", a verdict) reaches the Chinese
+    text in Chinese: the catalogue names the ``_zh`` value that ``helpers.glue_words`` glues."""
+    roles = glue_roles(path)
+    glued = ROOT / "_build" / "zh" / "jupyter_execute" / path.relative_to(ROOT).with_suffix("")
+    data = json.loads(glued.with_suffix(".glue.json").read_text(encoding="utf-8"))
+    values = {k: data[k]["data"]["text/plain"] for k in roles}
+    english = {k: v for k, v in values.items() if re.search(r"[A-Za-z]{2,}", v)}
+    assert not english, english
+    print(f"\n{path.stem}: {len(values)} glued values in the Chinese text, none English")

@@ -47,3 +47,26 @@ def test_with_myst_nb_the_value_is_glued_not_printed(monkeypatch, capsys):
 def test_a_bad_name_says_what_to_pass(name):
     with pytest.raises(TypeError, match=r"glue: name must be a non-empty string .* got"):
         helpers.glue(name, 1.0)
+
+
+@pytest.mark.parametrize(
+    "words, english, chinese",
+    [
+        ("faster", "faster", "快"),
+        (
+            ["full 3×3", "pointwise 1×1"],
+            "full 3×3; pointwise 1×1",
+            "完整 3×3 卷积层、1×1 逐点卷积层",
+        ),
+        ([], "none", "无"),
+    ],
+)
+def test_glue_words_glues_the_english_and_the_chinese(monkeypatch, capsys, words, english, chinese):
+    monkeypatch.setitem(sys.modules, "myst_nb", None)
+    assert helpers.glue_words("side", words) == english
+    assert capsys.readouterr().out == f"side = {english}\nside_zh = {chinese}\n"
+
+
+def test_glue_words_without_a_chinese_word_says_where_to_add_it():
+    with pytest.raises(KeyError, match=r"no Chinese for \['sideways'\].*helpers\.prose\.ZH_CN"):
+        helpers.glue_words("side", "sideways")
