@@ -26,8 +26,8 @@ from pathlib import Path
 
 import jupytext
 import pytest
-from babel.messages.pofile import read_po
 
+from scripts import translations as translations_module
 from scripts.exercises import parse_chapter, toc_documents
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -79,8 +79,7 @@ def fixture_book(tmp_path_factory) -> Path:
 
 def test_gettext_extracts_exercise_titles_and_alt_text(fixture_book, tmp_path):
     sphinx(fixture_book, "gettext", tmp_path)
-    with open(tmp_path / "page.pot", "rb") as f:
-        ids = {m.id for m in read_po(f) if m.id}
+    ids = translations_module.message_ids(translations_module.read(tmp_path / "page.pot"))
     player = {"A 2×2 kernel sliding over a 3×3 input", "The kernel visits 4 positions & stops."}
     assert {"Pool by hand", "Output shapes", "Three grids side by side.", *player} <= ids
 
@@ -113,9 +112,8 @@ def chapter_texts(path: Path) -> tuple[list[str], list[str]]:
 
 def translations(path: Path) -> dict[str, str]:
     """msgid -> msgstr of a page's catalogue (translated, not fuzzy messages only)."""
-    po = CATALOGUES / path.relative_to(ROOT).with_suffix(".po")
-    with open(po, "rb") as f:
-        return {m.id: m.string for m in read_po(f) if m.id and m.string and not m.fuzzy}
+    catalog = translations_module.read(CATALOGUES / path.relative_to(ROOT).with_suffix(".po"))
+    return {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
 
 
 PAGES = toc_documents(ROOT / "_toc.yml")
