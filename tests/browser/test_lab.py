@@ -166,9 +166,14 @@ class Lab:
             """() => {
                 const panel = window.jupyterapp.shell.currentWidget;
                 const code = [...panel.content.model.cells].filter(c => c.type === 'code');
+                // Done when every code cell has run, or Run All stopped at an error (a cell not
+                // tagged raises-exception): the kernel can be idle for a moment between cells.
+                const stopped = code.some(c => !(c.getMetadata('tags') || [])
+                    .includes('raises-exception')
+                    && c.outputs.toJSON().some(o => o.output_type === 'error'));
                 return panel.sessionContext.kernelDisplayStatus === 'idle'
-                    && code.some(c => c.executionCount !== null)
-                    && code.every(c => c.executionState !== 'running');
+                    && code.every(c => c.executionState !== 'running')
+                    && (code.every(c => c.executionCount !== null) || stopped);
             }""",
             timeout=RUN_ALL_MS,
             polling=500,
