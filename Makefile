@@ -14,8 +14,12 @@ STRICT := --warningiserror --nitpick --keep-going
 # their sources being unchanged), so no page keeps an output made by old code. One recipe for the
 # key, shared with CI: scripts/cache_key.py.
 define fresh-cache
-	@$(PYTHON) scripts/cache_key.py --refresh $(1)
+	@$(PYTHON) scripts/cache_key.py --refresh $(1) $(2)
 endef
+# A strict build keeps Sphinx's saved pages only if the last strict build there passed (and the
+# build's code in scripts/ is unchanged): an unchanged page is not read again, so its warnings
+# would not be repeated. `passed` records the pass (scripts/cache_key.py).
+passed = $(PYTHON) scripts/cache_key.py --passed $(1)
 
 .PHONY: book catalogues test serve lab student notebooks assignments grade lint clean help
 
@@ -101,13 +105,15 @@ lint: $(STAMP)
 # _build/student/html) run side by side; the tests then use these two builds, never their own.
 test: $(STAMP) node_modules/.package-lock.json
 	scripts/ensure-chromium
-	$(call fresh-cache,_build)
-	$(call fresh-cache,_build/zh)
-	$(call fresh-cache,_build/student)
-	$(call fresh-cache,_build/student/zh)
+	$(call fresh-cache,_build,--strict)
+	$(call fresh-cache,_build/zh,--strict)
+	$(call fresh-cache,_build/student,--strict)
+	$(call fresh-cache,_build/student/zh,--strict)
 	@PATH="$(abspath $(BIN)):$$PATH" $(BIN)/pre-commit run --all-files --show-diff-on-failure & lint=$$!; \
-	{ $(BIN)/python -m scripts.student_build --strict && $(BIN)/python -m scripts.editions --student --strict; } & student=$$!; \
-	$(BIN)/jupyter-book build . $(STRICT) && $(BIN)/python -m scripts.editions --strict; book=$$?; \
+	{ $(BIN)/python -m scripts.student_build --strict && $(call passed,_build/student) && \
+	  $(BIN)/python -m scripts.editions --student --strict && $(call passed,_build/student/zh); } & student=$$!; \
+	$(BIN)/jupyter-book build . $(STRICT) && $(call passed,_build) && \
+	  $(BIN)/python -m scripts.editions --strict && $(call passed,_build/zh); book=$$?; \
 	wait $$student; student=$$?; wait $$lint; lint=$$?; \
 	echo "lint: exit $$lint, book builds (English, Chinese): exit $$book, student builds (English, Chinese): exit $$student"; \
 	test $$lint -eq 0 && test $$book -eq 0 && test $$student -eq 0

@@ -186,3 +186,31 @@ def test_each_script_is_included_once_and_no_widget_state(good_book):
     assert page.count("const THEBE_JS_URL") == 1
     scripts = re.findall(r"<script[^>]*>.*?</script>", page, re.DOTALL)
     assert len(scripts) == len(set(scripts))
+
+
+def test_a_warning_fails_every_strict_build_until_it_is_fixed(tmp_path):
+    """Sphinx reads again only the pages that changed, so a second build would not repeat an
+    unchanged page's warning: `make test` keeps the saved pages only after a strict build that
+    passed (scripts/cache_key.py --refresh --strict / --passed)."""
+    page = "# Intro\n\nSee {ref}`a-label-that-does-not-exist`.\n"
+    book = make_book(tmp_path / "warned", {"intro": page})
+    out = book / "_build"
+
+    def strict_build() -> subprocess.CompletedProcess:
+        cache_key.refresh(out, cache_key.cache_key(), cache_key.build_key())
+        result = build(book)
+        if result.returncode == 0:
+            cache_key.mark_passed(out, cache_key.build_key())
+        return result
+
+    for _ in range(2):  # the unchanged page's warning fails the second build too
+        result = strict_build()
+        assert result.returncode != 0
+        assert "a-label-that-does-not-exist" in result.stdout + result.stderr
+    assert build(book).returncode == 0, "without the refresh, Sphinx's saved pages hide it"
+    (book / "intro.md").write_text("# Intro\n\nFixed.\n")
+    assert strict_build().returncode == 0
+    environment = out / ".doctrees" / "environment.pickle"
+    assert environment.exists()
+    cache_key.refresh(out, cache_key.cache_key(), cache_key.build_key())
+    assert environment.exists(), "a passed strict build keeps its saved pages"
