@@ -165,17 +165,38 @@ def visit(browser, base_url):
         v.close()
 
 
+@pytest.fixture(scope="module")
+def loaded_pages():
+    """Pages with players that ``test_every_page_loads_without_errors_from_our_code`` opened and
+    left untouched, kept for ``test_players_step_highlight_and_respond_to_the_keyboard`` (which
+    opens any page it does not find here): a page load costs about a CPU-second."""
+    kept: dict[str, Visit] = {}
+    yield kept
+    for v in kept.values():
+        v.close()
+
+
 @pytest.mark.parametrize("page_name", PAGES)
-def test_every_page_loads_without_errors_from_our_code(visit, page_name):
-    v = visit(page_name)
-    assert v.response is not None and v.response.status == 200, page_name
-    assert v.page.locator("main h1").count() >= 1, f"{page_name} has no title"
-    wait_until_started(v.page)
-    players = v.page.locator(".c2d-player")
-    # Every player on the page was initialised by its own script.
-    for k in range(players.count()):
-        assert players.nth(k).get_attribute("data-ready") == "1", f"{page_name}: player {k}"
-    assert v.errors == [], f"{page_name}: {v.errors}"
+def test_every_page_loads_without_errors_from_our_code(browser, base_url, loaded_pages, page_name):
+    v = Visit(browser, base_url, page_name)
+    try:
+        assert v.response is not None and v.response.status == 200, page_name
+        assert v.page.locator("main h1").count() >= 1, f"{page_name} has no title"
+        wait_until_started(v.page)
+        # Every player on the page was initialised by its own script.
+        ready = v.page.eval_on_selector_all(
+            ".c2d-player", "roots => roots.map(r => r.getAttribute('data-ready'))"
+        )
+        for k, flag in enumerate(ready):
+            assert flag == "1", f"{page_name}: player {k}"
+        assert v.errors == [], f"{page_name}: {v.errors}"
+    except BaseException:
+        v.close()
+        raise
+    if ready:
+        loaded_pages[page_name] = v
+    else:
+        v.close()
 
 
 # ------------------------------------------------------------------------------------ players
@@ -238,18 +259,35 @@ class Expected:
         return format_number(float(self.out[self.index(t)]))
 
 
-JS_STATE = """root => ({
+# A player's state in one round trip: the highlighted cells, the texts, and for each output cell
+# asked for (a data-out key) what Playwright's inner_text()/get_attribute() would read, and how
+# many cells carry that key (a locator must match exactly one).
+JS_STATE = """(root, keys) => ({
   window: [...root.querySelectorAll('.c2d-cell.is-window')].map(c => c.dataset.in),
   rf: [...root.querySelectorAll('.c2d-cell.is-rf')].map(c => c.dataset.in),
   where: root.querySelector('.c2d-where').textContent,
   math: root.querySelector('.c2d-math').textContent,
   scrub: root.querySelector('.c2d-scrub').value,
+  cells: Object.fromEntries(keys.map(key => {
+    const found = root.querySelectorAll(`[data-out="${key}"]`);
+    const c = found[0];
+    return [key, found.length !== 1 ? {count: found.length} : {count: 1, text: c.innerText,
+            value: c.getAttribute('data-value'), class: c.getAttribute('class')}];
+  })),
 })"""
 
 
-def state(root) -> dict:
-    s = root.evaluate(JS_STATE)
+def key(index) -> str:
+    """An output cell's data-out key: (channel, row, column) -> "c,i,j"."""
+    return ",".join(map(str, index))
+
+
+def state(root, *cells: str) -> dict:
+    """The player's state, with the output cells whose keys are given in ``s["cells"][key]``."""
+    s = root.evaluate(JS_STATE, list(cells))
     s["window"], s["rf"] = set(s["window"]), set(s["rf"])
+    for k, cell in s["cells"].items():
+        assert cell["count"] == 1, f"{cell['count']} output cells have data-out={k!r}"
     return s
 
 
@@ -277,27 +315,34 @@ def check_one_tab_stop(page, root, current: str) -> None:
         ".filter(e => e.tabIndex >= 0).map(e => e.outerHTML.slice(0, 80))"
     )
     assert len(stops) == 1, stops
-    assert root.locator(current).evaluate("c => c === document.activeElement && c.tabIndex === 0")
+    assert root.evaluate(FOCUSED, current) == [True, 0]
     page.keyboard.press("Tab")
     assert not root.evaluate("r => r.contains(document.activeElement)")
     page.keyboard.press("Shift+Tab")
-    assert root.locator(current).evaluate("c => c === document.activeElement")
+    assert root.evaluate(FOCUSED, current)[0]
 
 
-def check_step(root, exp: Expected, t: int):
-    s = state(root)
+# Whether the one element matching a selector inside the root has the focus, and its tabIndex.
+FOCUSED = """(r, q) => { const found = r.querySelectorAll(q);
+  if (found.length !== 1) throw new Error(`${found.length} elements match ${q}`);
+  return [found[0] === document.activeElement, found[0].tabIndex]; }"""
+
+
+def check_step(root, exp: Expected, t: int, also=()) -> dict:
+    """The player shows step ``t``; returns its state, with the output cells ``also`` (keys)."""
+    now, after = key(exp.index(t)), [key(exp.index(t + 1))] if t + 1 < exp.n else []
+    s = state(root, now, *after, *also)
     assert s["window"] == exp.covered(*exp.index(t)), f"window at step {t}"
     assert s["where"].startswith(f"Step {t + 1} of {exp.n}")
     assert s["math"] == exp.steps[t].text
     assert s["scrub"] == str(t)
-    cell = out_cell(root, *exp.index(t))
-    assert cell.inner_text().strip() == exp.text(t)
-    assert float(cell.get_attribute("data-value")) == pytest.approx(
-        float(exp.out[exp.index(t)]), rel=1e-5, abs=1e-6
-    )
-    assert "is-current" in cell.get_attribute("class")
-    if t + 1 < exp.n:
-        assert out_cell(root, *exp.index(t + 1)).inner_text().strip() == ""
+    cell = s["cells"][now]
+    assert cell["text"].strip() == exp.text(t)
+    assert float(cell["value"]) == pytest.approx(float(exp.out[exp.index(t)]), rel=1e-5, abs=1e-6)
+    assert "is-current" in cell["class"]
+    for k in after:
+        assert s["cells"][k]["text"].strip() == ""
+    return s
 
 
 def exercise_player(page, root, exp: Expected):
@@ -306,8 +351,8 @@ def exercise_player(page, root, exp: Expected):
     # Step forward with the button: the window moves and the next output cell shows its value.
     if n > 1:
         root.locator('[data-action="next"]').click()
-        check_step(root, exp, 1)
-        assert out_cell(root, *exp.index(0)).inner_text().strip() == exp.text(0)
+        s = check_step(root, exp, 1, also=[key(exp.index(0))])
+        assert s["cells"][key(exp.index(0))]["text"].strip() == exp.text(0)
         root.locator('[data-action="prev"]').click()
         check_step(root, exp, 0)
     # Hover an output cell: its receptive field lights up; moving away clears it.
@@ -538,8 +583,22 @@ def pause_once_it_moves(root):
     )
 
 
+class Root:
+    """A player's root for the checks: Playwright actions (click, hover, ...) go through its
+    locator, reads through an element handle, which is one round trip (``Locator.evaluate``
+    resolves the locator again on every call, about ten times the CPU)."""
+
+    def __init__(self, locator):
+        self.locator = locator.locator
+        self.handle = locator.element_handle()
+
+    def evaluate(self, expression: str, arg=None):
+        return self.handle.evaluate(expression, arg)
+
+
 def exercise_any_player(page, root):
     """Check one player (of any mode) against values recomputed from its embedded operands."""
+    root = Root(root)
     data = json.loads(root.locator("script.c2d-data").text_content().replace("<\\/", "</"))
     if data["mode"] == "transposed":
         exercise_scatter_player(page, root, ExpectedScatter(data))
@@ -625,21 +684,36 @@ def test_transposed_player_fits_and_is_screenshotted(scatter_visit, name, viewpo
     assert errors == []
 
 
-def test_players_step_highlight_and_respond_to_the_keyboard(visit, site):
+# The step text of every player on the page, in order (each player's .c2d-where elements).
+WHERE_ALL = "roots => roots.map(r => [...r.querySelectorAll('.c2d-where')].map(w => w.innerText))"
+
+
+def exercise_page_players(v: Visit, page_name: str) -> int:
+    """Exercise every player of an open page in turn; returns how many there were."""
+    roots = v.page.locator(".c2d-player")
+    count = roots.count()
+    for k in range(count):
+        root = roots.nth(k)
+        root.scroll_into_view_if_needed()
+        # Players are independent: the ones not yet touched are still at their first step.
+        wheres = v.page.eval_on_selector_all(".c2d-player", WHERE_ALL)
+        assert len(wheres) == count, f"{page_name}: {len(wheres)} players, not {count}"
+        for later in range(k, count):
+            assert len(wheres[later]) == 1, f"{page_name}: player {later}: {wheres[later]}"
+            assert wheres[later][0].startswith("Step 1 of"), f"{page_name}: player {later} moved"
+        exercise_any_player(v.page, root)
+    assert v.errors == [], f"{page_name}: {v.errors}"
+    return count
+
+
+def test_players_step_highlight_and_respond_to_the_keyboard(visit, loaded_pages, site):
     checked = 0
     for page_name in player_pages(site):
-        v = visit(page_name)
-        roots = v.page.locator(".c2d-player")
-        for k in range(roots.count()):
-            root = roots.nth(k)
-            root.scroll_into_view_if_needed()
-            # Players are independent: the ones not yet touched are still at their first step.
-            for later in range(k, roots.count()):
-                where = roots.nth(later).locator(".c2d-where").inner_text()
-                assert where.startswith("Step 1 of"), f"{page_name}: player {later} moved"
-            exercise_any_player(v.page, root)
-            checked += 1
-        assert v.errors == [], f"{page_name}: {v.errors}"
+        v = loaded_pages.pop(page_name, None) or visit(page_name)
+        try:
+            checked += exercise_page_players(v, page_name)
+        finally:
+            v.close()  # closing twice (here and in the visit fixture) is harmless
     assert checked >= 1
 
 
