@@ -28,7 +28,7 @@ from helpers.widgets import explorer_inputs
 site = test_site.site
 base_url = test_site.base_url
 browser = test_site.browser
-visit = test_site.visit
+tab = test_site.tab
 DESKTOP, PHONE, PAGES, SHOTS = test_site.DESKTOP, test_site.PHONE, test_site.PAGES, test_site.SHOTS
 html_path = test_site.html_path
 
@@ -124,11 +124,11 @@ def test_the_book_has_an_explorer(site):
     assert explorer_pages(site), "no page of _toc.yml shows helpers.static_explorer"
 
 
-def test_sizes_and_messages_match_helpers_shapes(visit, site):
+def test_sizes_and_messages_match_helpers_shapes(tab, site):
     for position, (name, (_, lo, hi, _)) in enumerate(CONTROLS.items(), start=1):
         column = [combo[position] for combo in GRID]  # the grid stays inside the sliders
         assert lo <= min(column) and max(column) <= hi, name
-    v = visit(explorer_pages(site)[0])
+    v = tab(explorer_pages(site)[0])
     root = v.page.locator(".c2d-xp").first
     assert root.get_attribute("data-ready") == "1"
     seen = {"size": 0, "error": 0, "values": 0, "too large": 0}
@@ -172,8 +172,8 @@ def test_sizes_and_messages_match_helpers_shapes(visit, site):
     assert v.errors == [], v.errors
 
 
-def test_the_pytorch_call_and_the_disabled_controls(visit, site):
-    v = visit(explorer_pages(site)[0])
+def test_the_pytorch_call_and_the_disabled_controls(tab, site):
+    v = tab(explorer_pages(site)[0])
     root = v.page.locator(".c2d-xp").first
     state = root.evaluate(SET_AND_READ, settings("avg", 6, 2, 1, 2, 3, 1))
     assert state["call"] == "F.avg_pool2d(x, 2, stride=2, padding=1)"
@@ -191,8 +191,8 @@ def test_the_pytorch_call_and_the_disabled_controls(visit, site):
     assert "cuts p cells" in root.locator(".c2d-xp-note").inner_text()
 
 
-def test_keyboard_steps_and_hover(visit, site):
-    v = visit(explorer_pages(site)[0])
+def test_keyboard_steps_and_hover(tab, site):
+    v = tab(explorer_pages(site)[0])
     page = v.page
     root = page.locator(".c2d-xp").first
     root.evaluate(SET_AND_READ, settings("corr", 5, 3, 1, 2, 1, 0))
@@ -268,7 +268,7 @@ def test_two_explorers_on_one_page_are_independent(browser):
     context.close()
 
 
-def test_explorer_size_fit_and_screenshots(visit, site):
+def test_explorer_size_fit_and_screenshots(tab, site):
     page_name = explorer_pages(site)[0]
     page_html = html_path(page_name).read_text(encoding="utf-8")
     # What the explorer adds to its page: its markup and data (the runtime is a static file).
@@ -279,7 +279,7 @@ def test_explorer_size_fit_and_screenshots(visit, site):
     SHOTS.mkdir(parents=True, exist_ok=True)
     sizes = {}
     for name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
-        v = visit(page_name, viewport)
+        v = tab(page_name, viewport)
         root = v.page.locator(".c2d-xp").first
         root.evaluate(SET_AND_READ, settings("transposed", 3, 3, 1, 2, 1, 1))
         root.scroll_into_view_if_needed()

@@ -113,7 +113,16 @@ class Visit:
         self.page.on("console", self._console)
         self.third_party: list[str] = []
         self.page.on("pageerror", lambda exc: self._record(f"uncaught: {exc.message}"))
-        self.response = self.page.goto(base_url + f"{page_name}.html", wait_until="load")
+        self.goto(page_name)
+
+    def goto(self, page_name: str, viewport=None) -> None:
+        """Load ``page_name`` in this tab, as a new document (at ``viewport`` if given); the
+        errors collected so far are dropped."""
+        if viewport is not None and viewport != self.page.viewport_size:
+            self.page.set_viewport_size(viewport)
+        self.errors.clear()
+        self.third_party.clear()
+        self.response = self.page.goto(self.base_url + f"{page_name}.html", wait_until="load")
         wait_until_started(self.page)
 
     def _only_local(self, route):
@@ -159,6 +168,25 @@ def visit(browser, base_url):
         v = Visit(browser, base_url, page_name, viewport)
         opened.append(v)
         return v
+
+    yield open_
+    for v in opened:
+        v.close()
+
+
+@pytest.fixture(scope="module")
+def tab(browser, base_url):
+    """``tab(page_name, viewport)``: one browser tab for the module's tests that open a built page,
+    load it again and then change it; each call loads the page as a new document in that tab
+    (a new browser context per test costs about a CPU-second more)."""
+    opened: list[Visit] = []
+
+    def open_(page_name, viewport=DESKTOP):
+        if not opened:
+            opened.append(Visit(browser, base_url, page_name, viewport))
+        else:
+            opened[0].goto(page_name, viewport)
+        return opened[0]
 
     yield open_
     for v in opened:
@@ -756,9 +784,9 @@ def test_each_player_adds_at_most_100_kb_to_its_page(site):
 
 
 @pytest.mark.parametrize("name,viewport", [("desktop", DESKTOP), ("phone", PHONE)])
-def test_player_fits_and_is_screenshotted(visit, site, name, viewport):
+def test_player_fits_and_is_screenshotted(tab, site, name, viewport):
     page_name = player_pages(site)[0]
-    v = visit(page_name, viewport)
+    v = tab(page_name, viewport)
     root = v.page.locator(".c2d-player").first
     root.scroll_into_view_if_needed()
     box = root.bounding_box()
