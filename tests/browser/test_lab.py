@@ -94,12 +94,18 @@ class Run:
 
 
 class Lab:
-    """The shared server and browser; opens chapters in tabs of one browser context."""
+    """The shared server and browser; opens each chapter in the same browser tab.
+
+    Each chapter is opened by loading its launch-link path in that tab (JupyterLab starts afresh
+    from the URL, as from a Binder link); the previous chapter's kernel is shut down first, so one
+    kernel at a time runs on the machine. Only the chapter opened last stays open.
+    """
 
     def __init__(self, server, browser):
         self.server = server
         self.context = browser.new_context(viewport=DESKTOP)
-        self.runs: dict[str, Run] = {}  # chapters open now
+        self.page = None
+        self.current: Run | None = None  # the chapter open now
         self.opened: set[str] = set()  # every chapter opened so far
         self.refused: list[str] = []
 
@@ -111,30 +117,45 @@ class Lab:
             self.refused.append(url)
             route.abort()
 
+    def _console(self, msg):
+        if self.current and msg.type == "error" and not known_upstream(msg.text, ""):
+            where = (msg.location or {}).get("url", "")
+            self.current.errors.append(f"console: {msg.text} ({where})")
+
+    def _uncaught(self, exc):
+        if self.current and not known_upstream(exc.message, exc.stack or ""):
+            self.current.errors.append(f"uncaught: {exc.message}\n{exc.stack}")
+
+    @staticmethod
+    def _dialog(dialog):
+        # Leaving a notebook that ran asks "leave the page?" (beforeunload): leave. Any other
+        # dialog is dismissed, as Playwright does when nobody listens.
+        if dialog.type == "beforeunload":
+            dialog.accept()
+        else:
+            dialog.dismiss()
+
+    def _tab(self):
+        if self.page is None:
+            self.page = self.context.new_page()
+            self.page.route("**/*", self._route)
+            self.page.on("console", self._console)
+            self.page.on("pageerror", self._uncaught)
+            self.page.on("dialog", self._dialog)
+        return self.page
+
     def run(self, chapter: str) -> Run:
-        if chapter in self.runs:
-            return self.runs[chapter]
-        for other in [c for c in self.runs if c != INTERACTIVE]:
-            self.close(other)
+        if self.current and self.current.chapter == chapter:
+            return self.current
         start = time.monotonic()
-        page = self.context.new_page()
-        run = Run(chapter, page)
+        page = self._tab()
+        previous, run = self.current, Run(chapter, page)
+        self.current = run
         self.opened.add(chapter)
-        page.route("**/*", self._route)
-
-        def console(msg):
-            if msg.type == "error" and not known_upstream(msg.text, ""):
-                where = (msg.location or {}).get("url", "")
-                run.errors.append(f"console: {msg.text} ({where})")
-
-        def uncaught(exc):
-            if not known_upstream(exc.message, exc.stack or ""):
-                run.errors.append(f"uncaught: {exc.message}\n{exc.stack}")
-
-        page.on("console", console)
-        page.on("pageerror", uncaught)
         # The launch link's path; ?reset starts from an empty workspace (no other tab restored).
         page.goto(self.server.url_for(f"lab/tree/{chapter}?reset"), timeout=OPEN_MS)
+        if previous:  # its page is gone: no JupyterLab reacts to its kernel's shutdown
+            self.shut_down(previous.chapter)
         page.wait_for_function(
             "path => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
             " return w && w.context && w.context.path === path && w.context.isReady; }",
@@ -146,7 +167,6 @@ class Lab:
             " if (w.hasClass('jp-NotebookPanel')) return 'notebook';"
             " return w.node.querySelector('.jp-FileEditor') ? 'text editor' : w.node.className; }"
         )
-        self.runs[chapter] = run
         SHOTS.mkdir(parents=True, exist_ok=True)
         shot = SHOTS / f"lab-{Path(chapter).stem}.png"
         if run.opened_as != "notebook":
@@ -208,13 +228,11 @@ class Lab:
         run.seconds = time.monotonic() - start
         return run
 
-    def close(self, chapter: str) -> None:
-        run = self.runs.pop(chapter)
-        # Shut the chapter's kernel down, so one kernel at a time runs on the machine.
+    def shut_down(self, chapter: str) -> None:
+        """Shut the chapter's kernel down, so one kernel at a time runs on the machine."""
         for session in self.server.api("api/sessions"):
             if session["path"] == chapter:
                 self.server.api(f"api/sessions/{session['id']}", method="DELETE")
-        run.page.close()
 
 
 @pytest.fixture(scope="module")
@@ -230,12 +248,14 @@ def lab():
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         lab = Lab(server, browser)
         yield lab
-        for chapter in list(lab.runs):
-            lab.close(chapter)
         browser.close()
 
 
-@pytest.mark.parametrize("chapter", CHAPTERS)
+# The interactive chapter runs last: it stays open in the tab for the player and explorer tests.
+RUN_ORDER = [c for c in CHAPTERS if c != INTERACTIVE] + [INTERACTIVE]
+
+
+@pytest.mark.parametrize("chapter", RUN_ORDER)
 def test_chapter_opens_as_a_notebook_and_runs_all_cells(lab, chapter):
     run = lab.run(chapter)
     assert run.opened_as == "notebook", (
@@ -271,7 +291,7 @@ def test_player_steps_in_jupyterlab(lab):
     assert step.match(where.text_content()).groups() == ("3", total)
     assert math.text_content() != first
     player.screenshot(path=str(SHOTS / "lab-player-step.png"))
-    assert not lab.runs[INTERACTIVE].errors
+    assert not lab.run(INTERACTIVE).errors
 
 
 def test_explorer_redraws_when_a_slider_moves(lab):
@@ -302,7 +322,7 @@ def test_explorer_redraws_when_a_slider_moves(lab):
     h, w = helpers.conv_output_shape((n, n), (3, 3))
     assert f"input (1, {n}, {n}) → output shape (1, {h}, {w})" in view.inner_text()
     explorer.screenshot(path=str(SHOTS / "lab-explorer-after.png"))
-    assert not lab.runs[INTERACTIVE].errors
+    assert not lab.run(INTERACTIVE).errors
     print(f"explorer redrew in {redraw:.2f} s")
 
 

@@ -62,6 +62,23 @@ SHOW = """el => {
   }
 }"""
 
+# Before a cell's run: open what hides it, as a reader would, and bring it into view; its thebe
+# id, how many runs of it have finished so far, and the classes (tags) of its page cell.
+PREPARE = f"""el => {{
+  ({SHOW})(el);
+  el.scrollIntoView({{block: "center"}});
+  const id = el.getAttribute("data-thebe-id");
+  return [id, window.__idle.filter(x => x === id).length, el.closest("div.cell").className];
+}}"""
+# After the click: wait (in the page, no polling round trips) until one more run of the cell has
+# finished; its errors, from thebe's error events.
+FINISHED = """async ([id, before, ms]) => {
+  const done = () => window.__idle.filter(x => x === id).length > before;
+  for (const end = Date.now() + ms; !done(); await new Promise(r => setTimeout(r, 20)))
+    if (Date.now() > end) throw new Error(`cell ${id} did not finish in ${ms} ms`);
+  return window.__failed.filter(f => f[0] === id).map(f => f[1]);
+}"""
+
 CHAPTERS = [
     p.relative_to(ROOT).with_suffix("").as_posix()
     for p in toc_documents(ROOT / "_toc.yml")
@@ -157,24 +174,16 @@ class LivePage:
         )
 
     def run_cells(self) -> list[dict]:
-        """Run each live cell with its run button, in page order, waiting for each."""
-        cells = self.page.locator(".thebe-cell")
+        """Run each live cell with its run button, in page order, waiting for each.
+
+        Per cell: one call shows the cell and counts its finished runs so far, a real click on
+        its run button, one call that waits in the page for the run to finish.
+        """
         results = []
-        for i in range(cells.count()):
-            cell = cells.nth(i)
-            thebe_id = cell.get_attribute("data-thebe-id")
-            runs = "id => window.__idle.filter(x => x === id).length"
-            before = self.page.evaluate(runs, thebe_id)
-            cell.evaluate(SHOW)  # open the toggles that hide it, as a reader would
-            cell.scroll_into_view_if_needed()
-            cell.locator(".thebe-run-button").click()
-            self.page.wait_for_function(
-                f"id => ({runs})(id) > {before}", arg=thebe_id, timeout=CELL_MS
-            )
-            errors = self.page.evaluate(
-                "id => window.__failed.filter(f => f[0] === id).map(f => f[1])", thebe_id
-            )
-            tags = cell.evaluate("el => el.closest('div.cell').className")
+        for cell in self.page.locator(".thebe-cell").element_handles():
+            thebe_id, before, tags = cell.evaluate(PREPARE)
+            cell.query_selector(".thebe-run-button").click()
+            errors = self.page.evaluate(FINISHED, [thebe_id, before, CELL_MS])
             results.append({"tags": tags, "errors": errors})
         return results
 
