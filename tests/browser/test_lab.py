@@ -19,10 +19,9 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
-from jupyter_test_server import start_jupyter_server
+from jupyter_test_server import OFF_LOCALHOST, start_jupyter_server
 from test_site import CHROMIUM, CHROMIUM_ARGS, DESKTOP
 
 import helpers
@@ -42,6 +41,21 @@ OPEN_MS = 90_000
 KERNEL_MS = 120_000
 RUN_ALL_MS = 600_000
 REDRAW_MS = 30_000
+SETTLED_MS = 500
+SETTLED = """async ([quiet, limit]) => {
+  const nb = window.jupyterapp.shell.currentWidget.node;
+  const loading = () => [...nb.querySelectorAll('.jp-OutputArea-output')]
+      .some(o => o.textContent === 'Loading widget...');
+  let last = performance.now();
+  const seen = new MutationObserver(() => { last = performance.now(); });
+  seen.observe(nb, {subtree: true, childList: true, characterData: true, attributes: true});
+  try {
+    for (const end = last + limit; loading() || performance.now() - last < quiet;) {
+      if (performance.now() > end) throw new Error('the notebook did not settle');
+      await new Promise(r => setTimeout(r, 100));
+    }
+  } finally { seen.disconnect(); }
+}"""
 
 # Labels a chapter may define: (label)= targets, and figure/exercise names and labels.
 LABEL_LINE = re.compile(r"^\(([\w-]+)\)=$|^:?\s*(?:name|label): ([\w-]+)$", re.M)
@@ -109,13 +123,9 @@ class Lab:
         self.opened: set[str] = set()  # every chapter opened so far
         self.refused: list[str] = []
 
-    def _route(self, route):
-        url = route.request.url
-        if url.startswith(("data:", "blob:")) or urlparse(url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            self.refused.append(url)
-            route.abort()
+    def _refuse(self, route):
+        self.refused.append(route.request.url)
+        route.abort()
 
     def _console(self, msg):
         if self.current and msg.type == "error" and not known_upstream(msg.text, ""):
@@ -138,7 +148,7 @@ class Lab:
     def _tab(self):
         if self.page is None:
             self.page = self.context.new_page()
-            self.page.route("**/*", self._route)
+            self.page.route(OFF_LOCALHOST, self._refuse)
             self.page.on("console", self._console)
             self.page.on("pageerror", self._uncaught)
             self.page.on("dialog", self._dialog)
@@ -190,7 +200,8 @@ class Lab:
                 // tagged raises-exception): the kernel can be idle for a moment between cells.
                 const stopped = code.some(c => !(c.getMetadata('tags') || [])
                     .includes('raises-exception')
-                    && c.outputs.toJSON().some(o => o.output_type === 'error'));
+                    && [...Array(c.outputs.length).keys()]
+                        .some(i => c.outputs.get(i).type === 'error'));
                 return panel.sessionContext.kernelDisplayStatus === 'idle'
                     && code.every(c => c.executionState !== 'running')
                     && (code.every(c => c.executionCount !== null) || stopped);
@@ -215,7 +226,9 @@ class Lab:
             " return nb.widgets.every(w => w.isAttached || w.node.isConnected); }",
             timeout=OPEN_MS,
         )
-        page.wait_for_timeout(1000)  # widget views and MyST cells render asynchronously
+        # Widget views and MyST cells render asynchronously: wait until no widget is still
+        # loading and the notebook has not changed for SETTLED_MS.
+        page.evaluate(SETTLED, [SETTLED_MS, OPEN_MS])
         run.unresolved = page.eval_on_selector_all(
             ".jp-NotebookPanel [title='Cross Reference Not Found']",
             "els => els.map(e => e.textContent.trim())",
