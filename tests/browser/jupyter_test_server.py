@@ -5,6 +5,8 @@
     with start_jupyter_server(ROOT) as server:
         page.goto(server.url_for("lab/tree/book/cross-correlation.md"))
 
+    server = shared_jupyter_server()  # one server for every module of this pytest process
+
 The server listens on 127.0.0.1 on a free port, with a random token, serves ``root_dir`` and runs
 JupyterLab with the same lab settings as Binder: ``binder/jupyter`` is on the Jupyter config path
 (Binder's ``postBuild`` installs the same file), so a chapter's ``.md`` file opens as a notebook
@@ -17,6 +19,7 @@ ones. The server, and every kernel it started, is stopped when the ``with`` bloc
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import json
 import os
@@ -38,7 +41,7 @@ from urllib.parse import quote
 REPO = Path(__file__).resolve().parents[2]
 # For ``page.route``: every URL that leaves 127.0.0.1 (data: and blob: URLs stay in the page).
 # Playwright matches a pattern in its driver, so requests to the local servers never make a round
-# trip to the test's Python process; a route handler sees only the requests it must refuse or answer.
+# trip to the test's Python process: a route handler sees only what it must refuse or answer.
 OFF_LOCALHOST = re.compile(r"^(?!(?:data|blob):|[a-z]+://127\.0\.0\.1(?::\d+)?/)")
 # The lab settings Binder uses (binder/postBuild copies them into ~/.jupyter), and, in a checkout
 # only, no autosave (binder/local): running a chapter must not rewrite its .md file.
@@ -192,3 +195,24 @@ def start_jupyter_server(
             yield server
         finally:
             _stop(server, process)
+
+
+# What the browser test modules need from the one server they share: test_lab reads the notebook's
+# model in the page; test_thebe's built site (127.0.0.1, a port chosen per module) calls it.
+SHARED_ARGS = (
+    "--LabApp.expose_app_in_browser=True",
+    r"--ServerApp.allow_origin_pat=http://127\.0\.0\.1:\d+",
+)
+_shared: list[JupyterServer] = []
+_shared_stop = contextlib.ExitStack()
+
+
+def shared_jupyter_server() -> JupyterServer:
+    """The server every browser test module of this process (a pytest worker) shares: started on
+    first use, stopped when the process exits. A module shuts down the kernels it started."""
+    if not _shared:
+        _shared.append(
+            _shared_stop.enter_context(start_jupyter_server(REPO, extra_args=SHARED_ARGS))
+        )
+        atexit.register(_shared_stop.close)
+    return _shared[0]

@@ -1,12 +1,14 @@
 """The chapters as a learner runs them on Binder: JupyterLab in headless Chromium.
 
-One Jupyter server (``jupyter_test_server``: the pinned JupyterLab from this environment, the lab
-settings file Binder's ``postBuild`` installs) and one browser serve the whole module. Each chapter
-of ``_toc.yml`` is opened through its launch-link path (``lab/tree/book/<chapter>.md``, what the
-book's Binder button asks for), must open as a notebook (jupytext's viewer, not the text editor),
-and runs with the menu's Run > Run All Cells: every code cell runs, and only cells tagged
-``raises-exception`` may show an error. On the first chapter a player steps when its Next button is
-clicked, and the ipywidgets explorer redraws when a slider moves. Any console error or uncaught
+One Jupyter server (``jupyter_test_server.shared_jupyter_server``, shared with test_thebe: the
+pinned JupyterLab from this environment, the lab settings file Binder's ``postBuild`` installs) and
+one browser tab serve the whole module. Each chapter of ``_toc.yml`` is opened by loading its
+launch-link path (``lab/tree/book/<chapter>.md``, what the book's Binder button asks for) in that
+tab, so JupyterLab starts from the URL as from a Binder link; it must open as a notebook
+(jupytext's viewer, not the text editor), and runs with the menu's Run > Run All Cells: every code
+cell runs, and only cells tagged ``raises-exception`` may show an error. On the chapter with both
+(opened last, so it stays open) a player steps when its Next button is clicked, and the ipywidgets
+explorer redraws when a slider moves. Any console error or uncaught
 exception in the page fails the test, except the two upstream ones listed in ``KNOWN``.
 
 Every request to a host other than 127.0.0.1 is refused: the notebooks work offline. Screenshots
@@ -21,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from jupyter_test_server import OFF_LOCALHOST, start_jupyter_server
+from jupyter_test_server import OFF_LOCALHOST, shared_jupyter_server
 from test_site import CHROMIUM, CHROMIUM_ARGS, DESKTOP
 
 import helpers
@@ -253,15 +255,16 @@ def lab():
     from playwright.sync_api import sync_playwright
 
     assert Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}: run scripts/ensure-chromium"
-    # expose_app_in_browser: the test reads the notebook's model (cells, outputs, kernel state).
-    with (
-        start_jupyter_server(ROOT, extra_args=["--LabApp.expose_app_in_browser=True"]) as server,
-        sync_playwright() as p,
-    ):
+    # The server shared with test_thebe exposes the app in the page: the test reads the notebook's
+    # model (cells, outputs, kernel state).
+    server = shared_jupyter_server()
+    with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         lab = Lab(server, browser)
         yield lab
         browser.close()
+    if lab.current:  # the page is gone: no JupyterLab reacts to its kernel's shutdown
+        lab.shut_down(lab.current.chapter)
 
 
 # The interactive chapter runs last: it stays open in the tab for the player and explorer tests.

@@ -16,9 +16,9 @@ server's URL and token), which thebe merges with the page's own, so the site is 
 Offline: thebe itself (the exact version the page asks unpkg for) and requirejs (which thebe's
 widget manager fetches from cdnjs) are served from the npm packages ``scripts/ensure-browser-js``
 unpacks; the page's own MathJax request is answered with an empty script (the prose maths is not
-under test here); any other request off 127.0.0.1 fails the test. One Jupyter server
-(``jupyter_test_server``) and one browser serve the module; each page's kernel is shut down when the
-page is done.
+under test here); any other request off 127.0.0.1 fails the test. One browser serves the module,
+and one Jupyter server (``jupyter_test_server.shared_jupyter_server``) the pytest process (test_lab
+uses it too); each page's kernel is shut down when the page is done.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from urllib.parse import urlparse
 import jupytext
 import pytest
 import yaml
-from jupyter_test_server import OFF_LOCALHOST, start_jupyter_server
+from jupyter_test_server import OFF_LOCALHOST, shared_jupyter_server
 from test_site import DESKTOP, base_url, browser, site  # noqa: F401  (fixtures shared with it)
 
 from scripts.exercises import is_notebook, toc_documents
@@ -104,10 +104,9 @@ def npm_packages() -> Path:
 
 
 @pytest.fixture(scope="module")
-def server(base_url):  # noqa: F811
-    origin = base_url.rstrip("/")
-    with start_jupyter_server(ROOT, extra_args=[f"--ServerApp.allow_origin={origin}"]) as s:
-        yield s
+def server():
+    """The Jupyter server shared with test_lab; it allows calls from any 127.0.0.1 origin."""
+    return shared_jupyter_server()
 
 
 class LivePage:
