@@ -23,7 +23,6 @@ import atexit
 import contextlib
 import json
 import os
-import re
 import secrets
 import signal
 import socket
@@ -39,10 +38,6 @@ from pathlib import Path
 from urllib.parse import quote
 
 REPO = Path(__file__).resolve().parents[2]
-# For ``page.route``: every URL that leaves 127.0.0.1 (data: and blob: URLs stay in the page).
-# Playwright matches a pattern in its driver, so requests to the local servers never make a round
-# trip to the test's Python process: a route handler sees only what it must refuse or answer.
-OFF_LOCALHOST = re.compile(r"^(?!(?:data|blob):|[a-z]+://127\.0\.0\.1(?::\d+)?/)")
 # The lab settings Binder uses (binder/postBuild copies them into ~/.jupyter), and, in a checkout
 # only, no autosave (binder/local): running a chapter must not rewrite its .md file.
 CONFIG_PATH = [REPO / "binder" / "local", REPO / "binder" / "jupyter"]

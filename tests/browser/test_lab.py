@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from jupyter_test_server import OFF_LOCALHOST, shared_jupyter_server
+from browsing import OFF_HOST
+from jupyter_test_server import shared_jupyter_server
 from test_site import CHROMIUM, CHROMIUM_ARGS, DESKTOP
 
 import helpers
@@ -150,7 +151,7 @@ class Lab:
     def _tab(self):
         if self.page is None:
             self.page = self.context.new_page()
-            self.page.route(OFF_LOCALHOST, self._refuse)
+            self.page.route(OFF_HOST, self._refuse)
             self.page.on("console", self._console)
             self.page.on("pageerror", self._uncaught)
             self.page.on("dialog", self._dialog)

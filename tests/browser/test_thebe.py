@@ -32,7 +32,8 @@ from urllib.parse import urlparse
 import jupytext
 import pytest
 import yaml
-from jupyter_test_server import OFF_LOCALHOST, shared_jupyter_server
+from browsing import OFF_HOST
+from jupyter_test_server import shared_jupyter_server
 from test_site import DESKTOP, base_url, browser, site  # noqa: F401  (fixtures shared with it)
 
 from scripts.exercises import is_notebook, toc_documents
@@ -121,7 +122,7 @@ class LivePage:
         self.refused: list[str] = []
         self.context = browser.new_context(viewport=DESKTOP)
         self.page = self.context.new_page()
-        self.page.route(OFF_LOCALHOST, self._route)
+        self.page.route(OFF_HOST, self._route)
         self.page.on("console", self._console)
         self.page.on("pageerror", lambda exc: self.errors.append(f"uncaught: {exc.message}"))
         local = {
@@ -137,7 +138,7 @@ class LivePage:
         )
         self.response = self.page.goto(base_url + f"{page_name}.html", wait_until="load")
 
-    def _route(self, route):  # requests off 127.0.0.1 only (OFF_LOCALHOST)
+    def _route(self, route):  # requests off 127.0.0.1 only (OFF_HOST)
         url = route.request.url
         if url.startswith(self.thebe_cdn):
             path = self.npm / "thebe" / "lib" / urlparse(url).path.split("/lib/", 1)[1]
