@@ -5,7 +5,7 @@
     with start_jupyter_server(ROOT) as server:
         page.goto(server.url_for("lab/tree/book/cross-correlation.md"))
 
-    server = shared_jupyter_server()  # one server for every module of this pytest process
+    server = shared_jupyter_server(request.session)  # in a fixture: one per pytest process
 
 The server listens on 127.0.0.1 on a free port, with a random token, serves ``root_dir`` and runs
 JupyterLab with the same lab settings as Binder: ``binder/jupyter`` is on the Jupyter config path
@@ -19,7 +19,6 @@ ones. The server, and every kernel it started, is stopped when the ``with`` bloc
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import json
 import os
@@ -199,15 +198,14 @@ SHARED_ARGS = (
     r"--ServerApp.allow_origin_pat=http://127\.0\.0\.1:\d+",
 )
 _shared: list[JupyterServer] = []
-_shared_stop = contextlib.ExitStack()
 
 
-def shared_jupyter_server() -> JupyterServer:
-    """The server every browser test module of this process (a pytest worker) shares: started on
-    first use, stopped when the process exits. A module shuts down the kernels it started."""
+def shared_jupyter_server(session) -> JupyterServer:
+    """The server every browser test module of a pytest process (one xdist worker) shares: started
+    on first use, stopped when the pytest ``session`` ends. A module shuts its own kernels down."""
     if not _shared:
-        _shared.append(
-            _shared_stop.enter_context(start_jupyter_server(REPO, extra_args=SHARED_ARGS))
-        )
-        atexit.register(_shared_stop.close)
+        stop = contextlib.ExitStack()
+        _shared.append(stop.enter_context(start_jupyter_server(REPO, extra_args=SHARED_ARGS)))
+        session.addfinalizer(stop.close)
+        session.addfinalizer(_shared.clear)
     return _shared[0]

@@ -252,13 +252,13 @@ class Lab:
 
 
 @pytest.fixture(scope="module")
-def lab():
+def lab(request):
     from playwright.sync_api import sync_playwright
 
     assert Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}: run scripts/ensure-chromium"
     # The server shared with test_thebe exposes the app in the page: the test reads the notebook's
     # model (cells, outputs, kernel state).
-    server = shared_jupyter_server()
+    server = shared_jupyter_server(request.session)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         lab = Lab(server, browser)

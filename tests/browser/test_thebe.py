@@ -105,9 +105,9 @@ def npm_packages() -> Path:
 
 
 @pytest.fixture(scope="module")
-def server():
+def server(request):
     """The Jupyter server shared with test_lab; it allows calls from any 127.0.0.1 origin."""
-    return shared_jupyter_server()
+    return shared_jupyter_server(request.session)
 
 
 class LivePage:
