@@ -5,6 +5,8 @@
     with start_jupyter_server(ROOT) as server:
         page.goto(server.url_for("lab/tree/book/cross-correlation.md"))
 
+    server = shared_jupyter_server(request.session)  # in a fixture: one per pytest process
+
 The server listens on 127.0.0.1 on a free port, with a random token, serves ``root_dir`` and runs
 JupyterLab with the same lab settings as Binder: ``binder/jupyter`` is on the Jupyter config path
 (Binder's ``postBuild`` installs the same file), so a chapter's ``.md`` file opens as a notebook
@@ -187,3 +189,23 @@ def start_jupyter_server(
             yield server
         finally:
             _stop(server, process)
+
+
+# What the browser test modules need from the one server they share: test_lab reads the notebook's
+# model in the page; test_thebe's built site (127.0.0.1, a port chosen per module) calls it.
+SHARED_ARGS = (
+    "--LabApp.expose_app_in_browser=True",
+    r"--ServerApp.allow_origin_pat=http://127\.0\.0\.1:\d+",
+)
+_shared: list[JupyterServer] = []
+
+
+def shared_jupyter_server(session) -> JupyterServer:
+    """The server every browser test module of a pytest process (one xdist worker) shares: started
+    on first use, stopped when the pytest ``session`` ends. A module shuts its own kernels down."""
+    if not _shared:
+        stop = contextlib.ExitStack()
+        _shared.append(stop.enter_context(start_jupyter_server(REPO, extra_args=SHARED_ARGS)))
+        session.addfinalizer(stop.close)
+        session.addfinalizer(_shared.clear)
+    return _shared[0]

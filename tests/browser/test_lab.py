@@ -1,12 +1,14 @@
 """The chapters as a learner runs them on Binder: JupyterLab in headless Chromium.
 
-One Jupyter server (``jupyter_test_server``: the pinned JupyterLab from this environment, the lab
-settings file Binder's ``postBuild`` installs) and one browser serve the whole module. Each chapter
-of ``_toc.yml`` is opened through its launch-link path (``lab/tree/book/<chapter>.md``, what the
-book's Binder button asks for), must open as a notebook (jupytext's viewer, not the text editor),
-and runs with the menu's Run > Run All Cells: every code cell runs, and only cells tagged
-``raises-exception`` may show an error. On the first chapter a player steps when its Next button is
-clicked, and the ipywidgets explorer redraws when a slider moves. Any console error or uncaught
+One Jupyter server (``jupyter_test_server.shared_jupyter_server``, shared with test_thebe: the
+pinned JupyterLab from this environment, the lab settings file Binder's ``postBuild`` installs) and
+one browser tab serve the whole module. Each chapter of ``_toc.yml`` is opened by loading its
+launch-link path (``lab/tree/book/<chapter>.md``, what the book's Binder button asks for) in that
+tab, so JupyterLab starts from the URL as from a Binder link; it must open as a notebook
+(jupytext's viewer, not the text editor), and runs with the menu's Run > Run All Cells: every code
+cell runs, and only cells tagged ``raises-exception`` may show an error. On the chapter with both
+(opened last, so it stays open) a player steps when its Next button is clicked, and the ipywidgets
+explorer redraws when a slider moves. Any console error or uncaught
 exception in the page fails the test, except the two upstream ones listed in ``KNOWN``.
 
 Every request to a host other than 127.0.0.1 is refused: the notebooks work offline. Screenshots
@@ -19,10 +21,10 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
-from jupyter_test_server import start_jupyter_server
+from browsing import OFF_HOST
+from jupyter_test_server import shared_jupyter_server
 from test_site import CHROMIUM, CHROMIUM_ARGS, DESKTOP
 
 import helpers
@@ -42,6 +44,21 @@ OPEN_MS = 90_000
 KERNEL_MS = 120_000
 RUN_ALL_MS = 600_000
 REDRAW_MS = 30_000
+SETTLED_MS = 500
+SETTLED = """async ([quiet, limit]) => {
+  const nb = window.jupyterapp.shell.currentWidget.node;
+  const loading = () => [...nb.querySelectorAll('.jp-OutputArea-output')]
+      .some(o => o.textContent === 'Loading widget...');
+  let last = performance.now();
+  const seen = new MutationObserver(() => { last = performance.now(); });
+  seen.observe(nb, {subtree: true, childList: true, characterData: true, attributes: true});
+  try {
+    for (const end = last + limit; loading() || performance.now() - last < quiet;) {
+      if (performance.now() > end) throw new Error('the notebook did not settle');
+      await new Promise(r => setTimeout(r, 100));
+    }
+  } finally { seen.disconnect(); }
+}"""
 
 # Labels a chapter may define: (label)= targets, and figure/exercise names and labels.
 LABEL_LINE = re.compile(r"^\(([\w-]+)\)=$|^:?\s*(?:name|label): ([\w-]+)$", re.M)
@@ -94,47 +111,64 @@ class Run:
 
 
 class Lab:
-    """The shared server and browser; opens chapters in tabs of one browser context."""
+    """The shared server and browser; opens each chapter in the same browser tab.
+
+    Each chapter is opened by loading its launch-link path in that tab (JupyterLab starts afresh
+    from the URL, as from a Binder link); the previous chapter's kernel is shut down first, so one
+    kernel at a time runs on the machine. Only the chapter opened last stays open.
+    """
 
     def __init__(self, server, browser):
         self.server = server
         self.context = browser.new_context(viewport=DESKTOP)
-        self.runs: dict[str, Run] = {}  # chapters open now
+        self.page = None
+        self.current: Run | None = None  # the chapter open now
         self.opened: set[str] = set()  # every chapter opened so far
         self.refused: list[str] = []
 
-    def _route(self, route):
-        url = route.request.url
-        if url.startswith(("data:", "blob:")) or urlparse(url).hostname == "127.0.0.1":
-            route.continue_()
+    def _refuse(self, route):
+        self.refused.append(route.request.url)
+        route.abort()
+
+    def _console(self, msg):
+        if self.current and msg.type == "error" and not known_upstream(msg.text, ""):
+            where = (msg.location or {}).get("url", "")
+            self.current.errors.append(f"console: {msg.text} ({where})")
+
+    def _uncaught(self, exc):
+        if self.current and not known_upstream(exc.message, exc.stack or ""):
+            self.current.errors.append(f"uncaught: {exc.message}\n{exc.stack}")
+
+    @staticmethod
+    def _dialog(dialog):
+        # Leaving a notebook that ran asks "leave the page?" (beforeunload): leave. Any other
+        # dialog is dismissed, as Playwright does when nobody listens.
+        if dialog.type == "beforeunload":
+            dialog.accept()
         else:
-            self.refused.append(url)
-            route.abort()
+            dialog.dismiss()
+
+    def _tab(self):
+        if self.page is None:
+            self.page = self.context.new_page()
+            self.page.route(OFF_HOST, self._refuse)
+            self.page.on("console", self._console)
+            self.page.on("pageerror", self._uncaught)
+            self.page.on("dialog", self._dialog)
+        return self.page
 
     def run(self, chapter: str) -> Run:
-        if chapter in self.runs:
-            return self.runs[chapter]
-        for other in [c for c in self.runs if c != INTERACTIVE]:
-            self.close(other)
+        if self.current and self.current.chapter == chapter:
+            return self.current
         start = time.monotonic()
-        page = self.context.new_page()
-        run = Run(chapter, page)
+        page = self._tab()
+        previous, run = self.current, Run(chapter, page)
+        self.current = run
         self.opened.add(chapter)
-        page.route("**/*", self._route)
-
-        def console(msg):
-            if msg.type == "error" and not known_upstream(msg.text, ""):
-                where = (msg.location or {}).get("url", "")
-                run.errors.append(f"console: {msg.text} ({where})")
-
-        def uncaught(exc):
-            if not known_upstream(exc.message, exc.stack or ""):
-                run.errors.append(f"uncaught: {exc.message}\n{exc.stack}")
-
-        page.on("console", console)
-        page.on("pageerror", uncaught)
         # The launch link's path; ?reset starts from an empty workspace (no other tab restored).
         page.goto(self.server.url_for(f"lab/tree/{chapter}?reset"), timeout=OPEN_MS)
+        if previous:  # its page is gone: no JupyterLab reacts to its kernel's shutdown
+            self.shut_down(previous.chapter)
         page.wait_for_function(
             "path => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
             " return w && w.context && w.context.path === path && w.context.isReady; }",
@@ -146,7 +180,6 @@ class Lab:
             " if (w.hasClass('jp-NotebookPanel')) return 'notebook';"
             " return w.node.querySelector('.jp-FileEditor') ? 'text editor' : w.node.className; }"
         )
-        self.runs[chapter] = run
         SHOTS.mkdir(parents=True, exist_ok=True)
         shot = SHOTS / f"lab-{Path(chapter).stem}.png"
         if run.opened_as != "notebook":
@@ -170,7 +203,8 @@ class Lab:
                 // tagged raises-exception): the kernel can be idle for a moment between cells.
                 const stopped = code.some(c => !(c.getMetadata('tags') || [])
                     .includes('raises-exception')
-                    && c.outputs.toJSON().some(o => o.output_type === 'error'));
+                    && [...Array(c.outputs.length).keys()]
+                        .some(i => c.outputs.get(i).type === 'error'));
                 return panel.sessionContext.kernelDisplayStatus === 'idle'
                     && code.every(c => c.executionState !== 'running')
                     && (code.every(c => c.executionCount !== null) || stopped);
@@ -195,7 +229,9 @@ class Lab:
             " return nb.widgets.every(w => w.isAttached || w.node.isConnected); }",
             timeout=OPEN_MS,
         )
-        page.wait_for_timeout(1000)  # widget views and MyST cells render asynchronously
+        # Widget views and MyST cells render asynchronously: wait until no widget is still
+        # loading and the notebook has not changed for SETTLED_MS.
+        page.evaluate(SETTLED, [SETTLED_MS, OPEN_MS])
         run.unresolved = page.eval_on_selector_all(
             ".jp-NotebookPanel [title='Cross Reference Not Found']",
             "els => els.map(e => e.textContent.trim())",
@@ -208,34 +244,35 @@ class Lab:
         run.seconds = time.monotonic() - start
         return run
 
-    def close(self, chapter: str) -> None:
-        run = self.runs.pop(chapter)
-        # Shut the chapter's kernel down, so one kernel at a time runs on the machine.
+    def shut_down(self, chapter: str) -> None:
+        """Shut the chapter's kernel down, so one kernel at a time runs on the machine."""
         for session in self.server.api("api/sessions"):
             if session["path"] == chapter:
                 self.server.api(f"api/sessions/{session['id']}", method="DELETE")
-        run.page.close()
 
 
 @pytest.fixture(scope="module")
-def lab():
+def lab(request):
     from playwright.sync_api import sync_playwright
 
     assert Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}: run scripts/ensure-chromium"
-    # expose_app_in_browser: the test reads the notebook's model (cells, outputs, kernel state).
-    with (
-        start_jupyter_server(ROOT, extra_args=["--LabApp.expose_app_in_browser=True"]) as server,
-        sync_playwright() as p,
-    ):
+    # The server shared with test_thebe exposes the app in the page: the test reads the notebook's
+    # model (cells, outputs, kernel state).
+    server = shared_jupyter_server(request.session)
+    with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         lab = Lab(server, browser)
         yield lab
-        for chapter in list(lab.runs):
-            lab.close(chapter)
         browser.close()
+    if lab.current:  # the page is gone: no JupyterLab reacts to its kernel's shutdown
+        lab.shut_down(lab.current.chapter)
 
 
-@pytest.mark.parametrize("chapter", CHAPTERS)
+# The interactive chapter runs last: it stays open in the tab for the player and explorer tests.
+RUN_ORDER = [c for c in CHAPTERS if c != INTERACTIVE] + [INTERACTIVE]
+
+
+@pytest.mark.parametrize("chapter", RUN_ORDER)
 def test_chapter_opens_as_a_notebook_and_runs_all_cells(lab, chapter):
     run = lab.run(chapter)
     assert run.opened_as == "notebook", (
@@ -271,7 +308,7 @@ def test_player_steps_in_jupyterlab(lab):
     assert step.match(where.text_content()).groups() == ("3", total)
     assert math.text_content() != first
     player.screenshot(path=str(SHOTS / "lab-player-step.png"))
-    assert not lab.runs[INTERACTIVE].errors
+    assert not lab.run(INTERACTIVE).errors
 
 
 def test_explorer_redraws_when_a_slider_moves(lab):
@@ -302,7 +339,7 @@ def test_explorer_redraws_when_a_slider_moves(lab):
     h, w = helpers.conv_output_shape((n, n), (3, 3))
     assert f"input (1, {n}, {n}) → output shape (1, {h}, {w})" in view.inner_text()
     explorer.screenshot(path=str(SHOTS / "lab-explorer-after.png"))
-    assert not lab.runs[INTERACTIVE].errors
+    assert not lab.run(INTERACTIVE).errors
     print(f"explorer redrew in {redraw:.2f} s")
 
 

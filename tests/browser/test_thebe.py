@@ -16,9 +16,9 @@ server's URL and token), which thebe merges with the page's own, so the site is 
 Offline: thebe itself (the exact version the page asks unpkg for) and requirejs (which thebe's
 widget manager fetches from cdnjs) are served from the npm packages ``scripts/ensure-browser-js``
 unpacks; the page's own MathJax request is answered with an empty script (the prose maths is not
-under test here); any other request off 127.0.0.1 fails the test. One Jupyter server
-(``jupyter_test_server``) and one browser serve the module; each page's kernel is shut down when the
-page is done.
+under test here); any other request off 127.0.0.1 fails the test. One browser serves the module,
+and one Jupyter server (``jupyter_test_server.shared_jupyter_server``) the pytest process (test_lab
+uses it too); each page's kernel is shut down when the page is done.
 """
 
 from __future__ import annotations
@@ -32,7 +32,8 @@ from urllib.parse import urlparse
 import jupytext
 import pytest
 import yaml
-from jupyter_test_server import start_jupyter_server
+from browsing import OFF_HOST
+from jupyter_test_server import shared_jupyter_server
 from test_site import DESKTOP, base_url, browser, site  # noqa: F401  (fixtures shared with it)
 
 from scripts.exercises import is_notebook, toc_documents
@@ -62,6 +63,23 @@ SHOW = """el => {
   }
 }"""
 
+# Before a cell's run: open what hides it, as a reader would, and bring it into view; its thebe
+# id, how many runs of it have finished so far, and the classes (tags) of its page cell.
+PREPARE = f"""el => {{
+  ({SHOW})(el);
+  el.scrollIntoView({{block: "center"}});
+  const id = el.getAttribute("data-thebe-id");
+  return [id, window.__idle.filter(x => x === id).length, el.closest("div.cell").className];
+}}"""
+# After the click: wait (in the page, no polling round trips) until one more run of the cell has
+# finished; its errors, from thebe's error events.
+FINISHED = """async ([id, before, ms]) => {
+  const done = () => window.__idle.filter(x => x === id).length > before;
+  for (const end = Date.now() + ms; !done(); await new Promise(r => setTimeout(r, 20)))
+    if (Date.now() > end) throw new Error(`cell ${id} did not finish in ${ms} ms`);
+  return window.__failed.filter(f => f[0] === id).map(f => f[1]);
+}"""
+
 CHAPTERS = [
     p.relative_to(ROOT).with_suffix("").as_posix()
     for p in toc_documents(ROOT / "_toc.yml")
@@ -87,10 +105,9 @@ def npm_packages() -> Path:
 
 
 @pytest.fixture(scope="module")
-def server(base_url):  # noqa: F811
-    origin = base_url.rstrip("/")
-    with start_jupyter_server(ROOT, extra_args=[f"--ServerApp.allow_origin={origin}"]) as s:
-        yield s
+def server(request):
+    """The Jupyter server shared with test_lab; it allows calls from any 127.0.0.1 origin."""
+    return shared_jupyter_server(request.session)
 
 
 class LivePage:
@@ -105,7 +122,7 @@ class LivePage:
         self.refused: list[str] = []
         self.context = browser.new_context(viewport=DESKTOP)
         self.page = self.context.new_page()
-        self.page.route("**/*", self._route)
+        self.page.route(OFF_HOST, self._route)
         self.page.on("console", self._console)
         self.page.on("pageerror", lambda exc: self.errors.append(f"uncaught: {exc.message}"))
         local = {
@@ -121,10 +138,8 @@ class LivePage:
         )
         self.response = self.page.goto(base_url + f"{page_name}.html", wait_until="load")
 
-    def _route(self, route):
+    def _route(self, route):  # requests off 127.0.0.1 only (OFF_HOST)
         url = route.request.url
-        if url.startswith(("data:", "blob:")) or urlparse(url).hostname == "127.0.0.1":
-            return route.continue_()
         if url.startswith(self.thebe_cdn):
             path = self.npm / "thebe" / "lib" / urlparse(url).path.split("/lib/", 1)[1]
             if path.is_file():
@@ -157,24 +172,16 @@ class LivePage:
         )
 
     def run_cells(self) -> list[dict]:
-        """Run each live cell with its run button, in page order, waiting for each."""
-        cells = self.page.locator(".thebe-cell")
+        """Run each live cell with its run button, in page order, waiting for each.
+
+        Per cell: one call shows the cell and counts its finished runs so far, a real click on
+        its run button, one call that waits in the page for the run to finish.
+        """
         results = []
-        for i in range(cells.count()):
-            cell = cells.nth(i)
-            thebe_id = cell.get_attribute("data-thebe-id")
-            runs = "id => window.__idle.filter(x => x === id).length"
-            before = self.page.evaluate(runs, thebe_id)
-            cell.evaluate(SHOW)  # open the toggles that hide it, as a reader would
-            cell.scroll_into_view_if_needed()
-            cell.locator(".thebe-run-button").click()
-            self.page.wait_for_function(
-                f"id => ({runs})(id) > {before}", arg=thebe_id, timeout=CELL_MS
-            )
-            errors = self.page.evaluate(
-                "id => window.__failed.filter(f => f[0] === id).map(f => f[1])", thebe_id
-            )
-            tags = cell.evaluate("el => el.closest('div.cell').className")
+        for cell in self.page.locator(".thebe-cell").element_handles():
+            thebe_id, before, tags = cell.evaluate(PREPARE)
+            cell.query_selector(".thebe-run-button").click()
+            errors = self.page.evaluate(FINISHED, [thebe_id, before, CELL_MS])
             results.append({"tags": tags, "errors": errors})
         return results
 
