@@ -34,6 +34,13 @@ book slipped past both steps and stayed English on Chinese pages:
    page's catalogue, and :func:`translate_title` gives ``html_title`` the root page's translation
    of the title (its first heading).
 
+5. **The toggles of hidden cells** ("Show code cell source" above a ``hide-input`` cell, and
+   its "Hide ...", "... outputs", "... content"), which myst-nb writes in English whatever the
+   language, with the accessible name "Toggle hidden content". :func:`visit_toggle` writes
+   myst-nb's toggle with the edition's words (``Edition.toggles`` in ``scripts/editions.py``),
+   found by the ``{type}`` myst-nb put into the configured label (``nb_code_prompt_show``,
+   ``nb_code_prompt_hide``); an English build writes myst-nb's own.
+
 The words the players' JavaScript writes (buttons, step lines) are not handled here: the players
 translate their own strings in the browser.
 """
@@ -45,6 +52,7 @@ import re
 from pathlib import Path
 
 from docutils import nodes
+from myst_nb.sphinx_ import HideCodeCellNode, depart_HideCellInput, visit_HideCellInput
 from sphinx import addnodes
 from sphinx.builders.gettext import MessageCatalogBuilder
 from sphinx.locale import init as init_locale
@@ -53,6 +61,8 @@ from sphinx.transforms.i18n import Locale
 from sphinx.util.i18n import docname_to_domain
 from sphinx_exercise.directive import ExerciseDirective, ExerciseStartDirective
 from sphinx_exercise.nodes import exercise_subtitle
+
+from scripts.editions import edition_of
 
 # myst-nb's ranks of an output's formats for -b gettext are text/latex 10, text/markdown 20 and
 # text/plain 30 (lowest wins). Images go first, in the HTML builder's order; HTML before the
@@ -64,6 +74,8 @@ GETTEXT_PRIORITY = {
     "image/jpeg": 4,
     "text/html": 25,
 }
+# The accessible name myst-nb gives every toggle of a hidden cell (its <summary aria-label>).
+TOGGLE_NAME = 'aria-label="Toggle hidden content"'
 # A player's or explorer's heading, as helpers.animation writes it.
 HEADING = re.compile(r'(<p class="c2d-(?:title|desc)" id="[^"]*">)([^<]*)(</p>)')
 
@@ -197,6 +209,32 @@ def translate_title(app, env, docnames):
     app.config.html_title = _catalogue(app, app.config.root_doc).gettext(app.config.html_title)
 
 
+def toggle_labels(config) -> dict[str, str]:
+    """myst-nb's English toggle label -> the edition's, for the labels myst-nb writes with this
+    configuration (``nb_code_prompt_show`` "Show code cell {type}" with ``{type}`` "source",
+    ...); empty for the English book."""
+    edition = edition_of(config.language)
+    if edition is None:
+        return {}
+    labels = {}
+    for kind, (show, hide) in edition.toggles.items():
+        labels[config.nb_code_prompt_show.replace("{type}", kind)] = show
+        labels[config.nb_code_prompt_hide.replace("{type}", kind)] = hide
+    return labels
+
+
+def visit_toggle(self, node):
+    """myst-nb's ``<details>`` toggle of a hidden cell, in the page's language."""
+    labels = toggle_labels(self.config)
+    for key in ("prompt_show", "prompt_hide"):
+        node[key] = labels.get(node[key], node[key])
+    start = len(self.body)
+    visit_HideCellInput(self, node)
+    if labels:
+        name = f'aria-label="{edition_of(self.config.language).toggle_name}"'
+        self.body[start:] = [part.replace(TOGGLE_NAME, name) for part in self.body[start:]]
+
+
 def keep_images_for_gettext(app, config):
     """Let ``-b gettext`` keep a figure's image (and its alt text) and a player's HTML rather
     than their text/plain."""
@@ -213,6 +251,7 @@ def setup(app):
     app.add_transform(MarkPlayerHeadings)
     app.add_transform(UnmarkPlayerHeadings)
     app.add_transform(TranslateTocCaptions)
+    app.add_node(HideCodeCellNode, override=True, html=(visit_toggle, depart_HideCellInput))
     app.connect("env-before-read-docs", translate_title)
     app.connect("config-inited", keep_images_for_gettext)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
