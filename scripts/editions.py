@@ -48,24 +48,18 @@ LOCAL_GLUE = re.compile(
 class Edition:
     """One translated edition: its Sphinx ``language``, the ``<html lang>`` Sphinx writes for it,
     the folder it is published in (under the English book), the switch's link text, and its
-    words for myst-nb's toggles of hidden cells (``toggles``: myst-nb's ``{type}`` of a toggle ->
-    its "show" and "hide" labels; ``toggle_name``: the toggles' accessible name), which myst-nb
-    writes in English whatever the language (``scripts/translatable.py`` puts these in)."""
+    labels of myst-nb's toggles of hidden cells (``toggles``: myst-nb's ``{type}`` of a toggle ->
+    its "show" and "hide" labels), which myst-nb writes in English whatever the language
+    (``scripts/translatable.py`` puts these in)."""
 
     def __init__(
-        self,
-        language: str,
-        folder: str,
-        link_text: str,
-        toggles: dict[str, tuple[str, str]],
-        toggle_name: str,
+        self, language: str, folder: str, link_text: str, toggles: dict[str, tuple[str, str]]
     ):
         self.language = language
         self.lang_attr = language.replace("_", "-")
         self.folder = folder
         self.link_text = link_text
         self.toggles = toggles
-        self.toggle_name = toggle_name
 
 
 ZH = Edition(
@@ -78,7 +72,6 @@ ZH = Edition(
         "outputs": ("显示输出", "隐藏输出"),  # hide-output of a cell without code shown
         "content": ("显示代码单元格", "隐藏代码单元格"),  # hide-cell: code and output
     },
-    toggle_name="显示或隐藏内容",
 )
 TRANSLATIONS = [ZH]
 """The editions built from ``locales/`` besides the English one."""

@@ -36,10 +36,11 @@ book slipped past both steps and stayed English on Chinese pages:
 
 5. **The toggles of hidden cells** ("Show code cell source" above a ``hide-input`` cell, and
    its "Hide ...", "... outputs", "... content"), which myst-nb writes in English whatever the
-   language, with the accessible name "Toggle hidden content". :func:`visit_toggle` writes
-   myst-nb's toggle with the edition's words (``Edition.toggles`` in ``scripts/editions.py``),
-   found by the ``{type}`` myst-nb put into the configured label (``nb_code_prompt_show``,
-   ``nb_code_prompt_hide``); an English build writes myst-nb's own.
+   language. :class:`TranslateToggles` gives them the edition's labels (``Edition.toggles`` in
+   ``scripts/editions.py``), found by the ``{type}`` that myst-nb put into the configured label
+   (``nb_code_prompt_show``, ``nb_code_prompt_hide``); an English build keeps myst-nb's own.
+   (Their ``aria-label`` "Toggle hidden content" is dropped in every edition by
+   ``scripts/course_pages.py``: the visible label names them.)
 
 The words the players' JavaScript writes (buttons, step lines) are not handled here: the players
 translate their own strings in the browser.
@@ -52,12 +53,13 @@ import re
 from pathlib import Path
 
 from docutils import nodes
-from myst_nb.sphinx_ import HideCodeCellNode, depart_HideCellInput, visit_HideCellInput
+from myst_nb.sphinx_ import HideCodeCellNode, HideInputCells
 from sphinx import addnodes
 from sphinx.builders.gettext import MessageCatalogBuilder
 from sphinx.locale import init as init_locale
 from sphinx.transforms import SphinxTransform
 from sphinx.transforms.i18n import Locale
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.i18n import docname_to_domain
 from sphinx_exercise.directive import ExerciseDirective, ExerciseStartDirective
 from sphinx_exercise.nodes import exercise_subtitle
@@ -74,8 +76,6 @@ GETTEXT_PRIORITY = {
     "image/jpeg": 4,
     "text/html": 25,
 }
-# The accessible name myst-nb gives every toggle of a hidden cell (its <summary aria-label>).
-TOGGLE_NAME = 'aria-label="Toggle hidden content"'
 # A player's or explorer's heading, as helpers.animation writes it.
 HEADING = re.compile(r'(<p class="c2d-(?:title|desc)" id="[^"]*">)([^<]*)(</p>)')
 
@@ -223,16 +223,19 @@ def toggle_labels(config) -> dict[str, str]:
     return labels
 
 
-def visit_toggle(self, node):
-    """myst-nb's ``<details>`` toggle of a hidden cell, in the page's language."""
-    labels = toggle_labels(self.config)
-    for key in ("prompt_show", "prompt_hide"):
-        node[key] = labels.get(node[key], node[key])
-    start = len(self.body)
-    visit_HideCellInput(self, node)
-    if labels:
-        name = f'aria-label="{edition_of(self.config.language).toggle_name}"'
-        self.body[start:] = [part.replace(TOGGLE_NAME, name) for part in self.body[start:]]
+class TranslateToggles(SphinxPostTransform):
+    """After myst-nb has wrapped the hidden cells in their toggles: the edition's labels."""
+
+    default_priority = HideInputCells.default_priority + 1
+    formats = ("html",)
+
+    def run(self, **kwargs):
+        labels = toggle_labels(self.config)
+        if not labels:
+            return
+        for toggle in self.document.findall(HideCodeCellNode):
+            for key in ("prompt_show", "prompt_hide"):
+                toggle[key] = labels.get(toggle[key], toggle[key])
 
 
 def keep_images_for_gettext(app, config):
@@ -251,7 +254,7 @@ def setup(app):
     app.add_transform(MarkPlayerHeadings)
     app.add_transform(UnmarkPlayerHeadings)
     app.add_transform(TranslateTocCaptions)
-    app.add_node(HideCodeCellNode, override=True, html=(visit_toggle, depart_HideCellInput))
+    app.add_post_transform(TranslateToggles)
     app.connect("env-before-read-docs", translate_title)
     app.connect("config-inited", keep_images_for_gettext)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
