@@ -40,6 +40,21 @@ def table_terms(page: Path) -> list[str]:
 CHAPTERS = [p for p in toc_files(ROOT / "_toc.yml") if p.exists() and p != GLOSSARY]
 
 
+def mini_book(root: Path, chapters: dict[str, str], terms: str) -> Path:
+    """A book in ``root``: an intro page, the given chapters (name -> Markdown, in toc order) and
+    the terminology list ``locales/zh_CN/terms.yml`` (its YAML text)."""
+    toc = "format: jb-book\nroot: intro\nchapters:\n" + "".join(
+        f"  - file: {n}\n" for n in chapters
+    )
+    (root / "_toc.yml").write_text(toc, encoding="utf-8")
+    (root / "intro.md").write_text("(intro)=\n# Intro\n", encoding="utf-8")
+    for name, text in chapters.items():
+        (root / f"{name}.md").write_text(text, encoding="utf-8")
+    (root / "locales" / "zh_CN").mkdir(parents=True, exist_ok=True)
+    (root / "locales" / "zh_CN" / "terms.yml").write_text(terms, encoding="utf-8")
+    return root / "locales" / "zh_CN" / "terms.yml"
+
+
 def test_glossary_is_in_the_toc_with_its_label():
     assert GLOSSARY in toc_files(ROOT / "_toc.yml")
     assert "(ch-glossary)=" in GLOSSARY.read_text(encoding="utf-8")
@@ -91,31 +106,23 @@ def test_entries_are_sorted_alphabetically(builder):
 
 def test_the_parser_copes_with_real_world_tables(builder, tmp_path):
     """Escaped bars, loose spacing, other headings after the table, a term in two chapters."""
-    (tmp_path / "_toc.yml").write_text(
-        "format: jb-book\nroot: intro\nchapters:\n  - file: a\n  - file: b\n", encoding="utf-8"
-    )
-    (tmp_path / "intro.md").write_text("(intro)=\n# Intro\n", encoding="utf-8")
-    (tmp_path / "a.md").write_text(
+    a = (
         "(ch-a)=\n# A\n\n## Key terms\n\n"
         "|English|中文|Meaning|\n|:--|:-:|--:|\n"
         "|  stride  | 步幅 | How far the window jumps. |\n"
         "| norm | 范数 | The size $\\|x\\|$ of a vector. |\n\n"
-        "## References\n\n| not | a | term |\n| --- | --- | --- |\n| x | y | z |\n",
-        encoding="utf-8",
+        "## References\n\n| not | a | term |\n| --- | --- | --- |\n| x | y | z |\n"
     )
-    (tmp_path / "b.md").write_text(
+    b = (
         "(ch-b)=\n# B\n\nText.\n\n## Key terms\n\n| English | 中文 | Meaning |\n"
         "| --- | --- | --- |\n| Stride | 步幅 | Later meaning. |\n"
-        "| pooling | 池化 | Summarise. |\n",
-        encoding="utf-8",
+        "| pooling | 池化 | Summarise. |\n"
     )
-    terms = tmp_path / "locales" / "zh_CN" / "terms.yml"
-    terms.parent.mkdir(parents=True)
-    terms.write_text(
-        "terms:\n  - {en: stride, zh: 步幅}\n  - {en: norm, zh: 范数}\n"
-        "  - {en: pooling, zh: 池化}\n",
-        encoding="utf-8",
+    terms = "terms:\n" + "".join(
+        f"  - {{en: {en}, zh: {zh}}}\n"
+        for en, zh in [("stride", "步幅"), ("norm", "范数"), ("pooling", "池化")]
     )
+    mini_book(tmp_path, {"a": a, "b": b}, terms)
     entries = builder["glossary_entries"](tmp_path)
     assert [e["term"] for e in entries] == ["norm", "pooling", "stride"]
     norm, _, stride = entries
@@ -134,18 +141,11 @@ def test_the_parser_copes_with_real_world_tables(builder, tmp_path):
 
 def test_the_chinese_comes_from_the_terminology_list(builder, tmp_path):
     """terms.yml gives each term's Chinese; a chapter's term missing from it stops the build."""
-    (tmp_path / "_toc.yml").write_text(
-        "format: jb-book\nroot: intro\nchapters:\n  - file: a\n", encoding="utf-8"
-    )
-    (tmp_path / "intro.md").write_text("(intro)=\n# Intro\n", encoding="utf-8")
-    (tmp_path / "a.md").write_text(
+    a = (
         "(ch-a)=\n# A\n\n## Key terms\n\n| English | 中文 | Meaning |\n| --- | --- | --- |\n"
-        "| stride | 步长 | How far the window jumps. |\n",
-        encoding="utf-8",
+        "| stride | 步长 | How far the window jumps. |\n"
     )
-    terms = tmp_path / "locales" / "zh_CN" / "terms.yml"
-    terms.parent.mkdir(parents=True)
-    terms.write_text("terms:\n  - {en: stride, zh: 步幅}\n", encoding="utf-8")
+    terms = mini_book(tmp_path, {"a": a}, "terms:\n  - {en: stride, zh: 步幅}\n")
     assert [e["chinese"] for e in builder["glossary_entries"](tmp_path)] == ["步幅"]
     terms.write_text("terms:\n  - {en: padding, zh: 填充}\n", encoding="utf-8")
     with pytest.raises(KeyError, match="'stride' is not in locales/zh_CN/terms.yml"):

@@ -35,6 +35,10 @@ CHROMIUM_ARGS = [
 ]
 NARROW = {"width": 375, "height": 812}
 WIDE = {"width": 1280, "height": 800}
+# What the route handlers below see: only requests that leave 127.0.0.1. Matched by the browser
+# (a regular expression is, a "**/*" glob with a Python filter is not), so the site's own files are
+# not passed through Python one by one.
+OFF_HOST = re.compile(r"^(?!https?://127\.0\.0\.1[:/])[a-z][a-z0-9+.-]*://")
 _NPM_URL = re.compile(r"^https://cdn\.jsdelivr\.net/npm/((?:@[^/@]+/)?[^/@]+)(?:@[^/]*)?/(.*)$")
 
 

@@ -209,7 +209,7 @@ async def _audit_page(
         tab = await context.new_page()
         tab.on("pageerror", lambda exc: results[-1].errors.append(f"uncaught: {exc.message}"))
         results.append(PageResult(page, widths[0]))
-        await tab.route("**/*", browsing.answer_locally_async)
+        await tab.route(browsing.OFF_HOST, browsing.answer_locally_async)
         await tab.goto(base + page + ".html", wait_until="load")
         await tab.add_script_tag(path=str(browsing.AXE_JS))
         for i, width in enumerate(widths):
