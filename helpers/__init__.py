@@ -97,6 +97,7 @@ _EXPORTS = {
     # prose
     "glue": "prose",
     "glue_words": "prose",
+    "glue_count_zh": "prose",
 }
 
 _SUBMODULES = {

@@ -10,9 +10,10 @@ needs ``myst_nb`` at run time.
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_EVEN, Decimal
 from numbers import Integral, Real
 
-__all__ = ["glue", "glue_words", "format_value", "ZH_CN"]
+__all__ = ["glue", "glue_words", "glue_count_zh", "format_value", "format_count_zh", "ZH_CN"]
 
 
 def format_value(value) -> str:
@@ -82,3 +83,54 @@ def glue_words(name: str, words: str | list[str], separator: str = "; ") -> str:
     glue(name, english, display=False)
     glue(f"{name}_zh", chinese, display=False)
     return english
+
+
+# Chinese groups large numbers by 10^4, not 10^3: 万 (10^4) and 亿 (10^8).
+ZH_UNITS = ((10**8, "亿"), (10**4, "万"))
+
+
+def format_count_zh(value, significant: int | None = None) -> str:
+    """A count as Chinese technical writing states it: Arabic digits, with 亿 (10^8) from
+    100,000,000 and 万 (10^4) from 10,000, plain digits below: ``475e9`` -> ``"4750 亿"``,
+    ``118_013_952`` with ``significant=3`` -> ``"1.18 亿"``, ``12_000`` -> ``"1.2 万"``,
+    ``9999`` -> ``"9999"``.
+
+    ``significant`` rounds to that many significant digits first (half to even, as ``round``),
+    the precision of the English figure ("about 118 million" is 3 digits); ``None`` keeps every
+    digit. 万 starts at 10,000 (``"1.2 万"``, not ``"12000"``), so one rule covers every count
+    and a reader never counts zeros."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise TypeError(
+            f"format_count_zh: value must be a number (a count), got {value!r}; "
+            "pass the computed count, e.g. format_count_zh(118_013_952, significant=3)."
+        )
+    if significant is not None and (
+        isinstance(significant, bool) or not isinstance(significant, Integral) or significant < 1
+    ):
+        raise ValueError(
+            f"format_count_zh: significant must be a whole number of digits >= 1 or None, got "
+            f'{significant!r}; e.g. significant=3 for "about 118 million".'
+        )
+    number = Decimal(int(value)) if isinstance(value, Integral) else Decimal(repr(float(value)))
+    if significant is not None and number:
+        step = Decimal(1).scaleb(number.adjusted() - significant + 1)
+        number = number.quantize(step, rounding=ROUND_HALF_EVEN)
+    for unit, word in ZH_UNITS:
+        if abs(number) >= unit:
+            return f"{_digits(number / unit)} {word}"
+    return _digits(number)
+
+
+def _digits(number: Decimal) -> str:
+    """``number`` in plain digits, without trailing zeros after the point: 4750, 1.18, 9999."""
+    text = format(number, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def glue_count_zh(name: str, value, significant: int | None = None) -> str:
+    """Glue ``value`` as the Chinese edition writes the count (:func:`format_count_zh`) under
+    ``name_zh``, the name its catalogue uses where the English text states the count in words
+    ("about 475 billion" -> "约 4750 亿"). Returns the Chinese text, for the chapter to assert."""
+    text = format_count_zh(value, significant)
+    glue(f"{name}_zh", text, display=False)
+    return text

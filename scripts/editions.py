@@ -47,16 +47,32 @@ LOCAL_GLUE = re.compile(
 
 class Edition:
     """One translated edition: its Sphinx ``language``, the ``<html lang>`` Sphinx writes for it,
-    the folder it is published in (under the English book), and the switch's link text."""
+    the folder it is published in (under the English book), the switch's link text, and its
+    labels of myst-nb's toggles of hidden cells (``toggles``: myst-nb's ``{type}`` of a toggle ->
+    its "show" and "hide" labels), which myst-nb writes in English whatever the language
+    (``scripts/translatable.py`` puts these in)."""
 
-    def __init__(self, language: str, folder: str, link_text: str):
+    def __init__(
+        self, language: str, folder: str, link_text: str, toggles: dict[str, tuple[str, str]]
+    ):
         self.language = language
         self.lang_attr = language.replace("_", "-")
         self.folder = folder
         self.link_text = link_text
+        self.toggles = toggles
 
 
-ZH = Edition("zh_CN", "zh", "中文")
+ZH = Edition(
+    "zh_CN",
+    "zh",
+    "中文",
+    toggles={
+        "source": ("显示代码", "隐藏代码"),  # hide-input: the cell's code
+        "output": ("显示输出", "隐藏输出"),  # hide-output below the code
+        "outputs": ("显示输出", "隐藏输出"),  # hide-output of a cell without code shown
+        "content": ("显示代码单元格", "隐藏代码单元格"),  # hide-cell: code and output
+    },
+)
 TRANSLATIONS = [ZH]
 """The editions built from ``locales/`` besides the English one."""
 

@@ -34,6 +34,14 @@ book slipped past both steps and stayed English on Chinese pages:
    page's catalogue, and :func:`translate_title` gives ``html_title`` the root page's translation
    of the title (its first heading).
 
+5. **The toggles of hidden cells** ("Show code cell source" above a ``hide-input`` cell, and
+   its "Hide ...", "... outputs", "... content"), which myst-nb writes in English whatever the
+   language. :class:`TranslateToggles` gives them the edition's labels (``Edition.toggles`` in
+   ``scripts/editions.py``), found by the ``{type}`` that myst-nb put into the configured label
+   (``nb_code_prompt_show``, ``nb_code_prompt_hide``); an English build keeps myst-nb's own.
+   (Their ``aria-label`` "Toggle hidden content" is dropped in every edition by
+   ``scripts/course_pages.py``: the visible label names them.)
+
 The words the players' JavaScript writes (buttons, step lines) are not handled here: the players
 translate their own strings in the browser.
 """
@@ -45,14 +53,18 @@ import re
 from pathlib import Path
 
 from docutils import nodes
+from myst_nb.sphinx_ import HideCodeCellNode, HideInputCells
 from sphinx import addnodes
 from sphinx.builders.gettext import MessageCatalogBuilder
 from sphinx.locale import init as init_locale
 from sphinx.transforms import SphinxTransform
 from sphinx.transforms.i18n import Locale
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.i18n import docname_to_domain
 from sphinx_exercise.directive import ExerciseDirective, ExerciseStartDirective
 from sphinx_exercise.nodes import exercise_subtitle
+
+from scripts.editions import edition_of
 
 # myst-nb's ranks of an output's formats for -b gettext are text/latex 10, text/markdown 20 and
 # text/plain 30 (lowest wins). Images go first, in the HTML builder's order; HTML before the
@@ -197,6 +209,35 @@ def translate_title(app, env, docnames):
     app.config.html_title = _catalogue(app, app.config.root_doc).gettext(app.config.html_title)
 
 
+def toggle_labels(config) -> dict[str, str]:
+    """myst-nb's English toggle label -> the edition's, for the labels myst-nb writes with this
+    configuration (``nb_code_prompt_show`` "Show code cell {type}" with ``{type}`` "source",
+    ...); empty for the English book."""
+    edition = edition_of(config.language)
+    if edition is None:
+        return {}
+    labels = {}
+    for kind, (show, hide) in edition.toggles.items():
+        labels[config.nb_code_prompt_show.replace("{type}", kind)] = show
+        labels[config.nb_code_prompt_hide.replace("{type}", kind)] = hide
+    return labels
+
+
+class TranslateToggles(SphinxPostTransform):
+    """After myst-nb has wrapped the hidden cells in their toggles: the edition's labels."""
+
+    default_priority = HideInputCells.default_priority + 1
+    formats = ("html",)
+
+    def run(self, **kwargs):
+        labels = toggle_labels(self.config)
+        if not labels:
+            return
+        for toggle in self.document.findall(HideCodeCellNode):
+            for key in ("prompt_show", "prompt_hide"):
+                toggle[key] = labels.get(toggle[key], toggle[key])
+
+
 def keep_images_for_gettext(app, config):
     """Let ``-b gettext`` keep a figure's image (and its alt text) and a player's HTML rather
     than their text/plain."""
@@ -213,6 +254,7 @@ def setup(app):
     app.add_transform(MarkPlayerHeadings)
     app.add_transform(UnmarkPlayerHeadings)
     app.add_transform(TranslateTocCaptions)
+    app.add_post_transform(TranslateToggles)
     app.connect("env-before-read-docs", translate_title)
     app.connect("config-inited", keep_images_for_gettext)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
