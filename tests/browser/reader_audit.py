@@ -85,11 +85,30 @@ PLAYERS_READY = """async () => {
   return false;
 }"""
 
-SET_MODE = """mode => {
+# Wait until what a change started has been drawn and its CSS transitions have run (the theme's
+# sidebar slides in for ~0.25 s when the page widens; the players' cells and the copy buttons fade
+# their colours for ~0.3 s when the colour mode changes: measured earlier, a formula is laid out
+# for a column 110 px wider than the final one, and axe reads colours halfway between the modes).
+# At most 3 s: a transition Chromium still lists after it finished does not hang the audit.
+SETTLE = """
+  const frames = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  await frames();
+  const end = performance.now() + 3000;
+  for (let moving; performance.now() < end && (moving = document.getAnimations()
+       .filter(a => a instanceof CSSTransition && a.playState === 'running')).length;) {
+    await Promise.race([Promise.allSettled(moving.map(a => a.finished)),
+                        new Promise(r => setTimeout(r, end - performance.now()))]);
+  }
+  await frames();
+"""
+
+SET_MODE = (
+    """async mode => {
   document.documentElement.dataset.theme = mode;
-  document.documentElement.dataset.mode = mode;
-  return new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
-}"""
+  document.documentElement.dataset.mode = mode;"""
+    + SETTLE
+    + "}"
+)
 
 # Serious and critical violations: [rule, node, html, accepted]; a node is accepted when it matches
 # an exception's selector for that rule. `rules`: only these rules (null: all).
@@ -187,14 +206,16 @@ MATH_WANTED = {
 # After the viewport changed: let the layout settle, then have MathJax measure the new column and
 # lay every formula out again (line breaks included), as a fresh load at that width would. Only the
 # layout is redone (STATE.METRICS on), not the TeX: a reload would typeset everything again.
-RELAYOUT = """async () => {
-  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
-  if (!document.querySelector('div.math, span.math')) return 'no maths';
+RELAYOUT = (
+    "async () => {"
+    + SETTLE
+    + """  if (!document.querySelector('div.math, span.math')) return 'no maths';
   if (!(window.MathJax && MathJax.startup && MathJax.startup.document))
     return 'MathJax did not load';
   await MathJax.startup.document.rerenderPromise(MathJax._.core.MathItem.STATE.METRICS);
   return 'typeset';
 }"""
+)
 
 
 async def _audit_page(

@@ -4,8 +4,9 @@ driven from the keyboard.
 
 The site is ``_build/html`` (``make test`` builds it before pytest; if it is missing this module
 builds it). It is served from a thread on 127.0.0.1; every request to another host is aborted, so
-the test also proves the pages work without a network. Chromium is Debian's ``/usr/bin/chromium``
-(or ``$CHROMIUM_PATH``), driven through Playwright's Python package; no browser is ever downloaded.
+the test also proves the pages work without a network. Chromium is Debian's
+``chromium-headless-shell`` or ``chromium`` (or ``$CHROMIUM_PATH``, see ``browsing.CHROMIUM``),
+driven through Playwright's Python package; no browser is ever downloaded.
 
 Expected values are recomputed independently: from the operands embedded in each player with
 ``helpers`` (and ``torch``), never read back from the player's own output. Transposed-convolution
