@@ -24,10 +24,10 @@ ROOT = Path(__file__).resolve().parents[2]
 NODE_MODULES = ROOT / "node_modules"
 AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
 BROWSERS = ("/usr/bin/chromium-headless-shell", "/usr/bin/chromium")
-# Debian's chromium-headless-shell (Chromium's "old" headless mode, the build Playwright itself runs
-# for headless tests: no GPU process, no browser UI; about 13 % less processor time than the full
-# browser in these tests), else Debian's full chromium; $CHROMIUM_PATH wins (CI: the runner's Chrome).
-# scripts/ensure-chromium installs the shell.
+# Debian's chromium-headless-shell (Chromium's "old" headless mode, the build Playwright itself
+# runs for headless tests: no GPU process, no browser UI; about 13 % less processor time than the
+# full browser in these tests), else Debian's full chromium; $CHROMIUM_PATH wins (CI: the runner's
+# Chrome). scripts/ensure-chromium installs the shell.
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or next(
     (path for path in BROWSERS if Path(path).exists()), BROWSERS[0]
 )
